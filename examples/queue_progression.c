@@ -1,0 +1,218 @@
+/*
+ * queue_progression.c - what moves a tevent_queue on.
+ *
+ * Request A finishes, but its caller keeps it allocated: the queue stays
+ * blocked, and B's trigger does not run, however long we wait. Freeing A
+ * removes its queue entry (a talloc child of A with a destructor), and
+ * B's trigger runs on the next turn of the event loop.
+ * Explained on the page "The tevent_queue tutorial".
+ *
+ * Build: cc queue_progression.c $(pkg-config --cflags --libs tevent talloc)
+ */
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <talloc.h>
+#include <tevent.h>
+
+/*! [request] */
+struct step_state {
+	const char *name;
+};
+
+/* The trigger finishes the request at once: the work is not the point. */
+static void step_trigger(struct tevent_req *req, void *private_data)
+{
+	struct step_state *state = tevent_req_data(req, struct step_state);
+
+	(void)private_data;
+
+	printf("  trigger %s: runs, finishes the request\n", state->name);
+	tevent_req_done(req);
+}
+
+static struct tevent_req *step_send(TALLOC_CTX *mem_ctx,
+				    struct tevent_context *ev,
+				    struct tevent_queue *queue,
+				    const char *name)
+{
+	struct tevent_req *req;
+	struct step_state *state;
+
+	req = tevent_req_create(mem_ctx, &state, struct step_state);
+	if (req == NULL) {
+		return NULL;
+	}
+	state->name = name;
+	if (!tevent_queue_add(queue, ev, req, step_trigger, NULL)) {
+		tevent_req_oom(req);
+		return tevent_req_post(req, ev);
+	}
+	return req;
+}
+
+static bool step_recv(struct tevent_req *req)
+{
+	enum tevent_req_state state;
+	uint64_t err;
+
+	return !tevent_req_is_error(req, &state, &err);
+}
+/*! [request] */
+
+/*! [children] */
+/* Print the names of the direct talloc children of ptr. */
+static void print_child(const void *ptr, int depth, int max_depth,
+			int is_ref, void *private_data)
+{
+	(void)max_depth;
+	(void)is_ref;
+	(void)private_data;
+
+	if (depth == 1) {
+		printf("    child: %s\n", talloc_get_name(ptr));
+	}
+}
+
+static void print_children(const char *what, const void *ptr)
+{
+	printf("  talloc children of %s:\n", what);
+	talloc_report_depth_cb(ptr, 0, 1, print_child, NULL);
+}
+/*! [children] */
+
+/*! [callbacks] */
+struct demo {
+	struct tevent_queue *queue;
+	struct tevent_req *held;	/* A, finished but not yet freed */
+	bool b_done;
+	bool waited;
+};
+
+/* A's caller takes the result but forgets to free the request. */
+static void a_done_keep(struct tevent_req *req)
+{
+	struct demo *d = tevent_req_callback_data(req, struct demo);
+
+	printf("  callback A: %s, request kept\n",
+	       step_recv(req) ? "done" : "failed");
+	d->held = req;
+}
+
+/* B's caller does it right: take the result, free the request. */
+static void b_done_free(struct tevent_req *req)
+{
+	struct demo *d = tevent_req_callback_data(req, struct demo);
+
+	printf("  callback B: %s, request freed\n",
+	       step_recv(req) ? "done" : "failed");
+	TALLOC_FREE(req);
+	d->b_done = true;
+}
+/*! [callbacks] */
+
+/*! [timer] */
+static void waited(struct tevent_context *ev, struct tevent_timer *te,
+		   struct timeval now, void *private_data)
+{
+	struct demo *d = talloc_get_type_abort(private_data, struct demo);
+
+	(void)ev;
+	(void)te;
+	(void)now;
+
+	printf("  timer: 20 ms later, B %s, queue length %zu\n",
+	       d->b_done ? "is done" : "has not started",
+	       tevent_queue_length(d->queue));
+	d->waited = true;
+}
+/*! [timer] */
+
+int main(void)
+{
+	TALLOC_CTX *mem_ctx;
+	struct tevent_context *ev;
+	struct tevent_req *a, *b;
+	struct tevent_timer *te;
+	struct demo *d;
+	int ret = 1;
+
+	mem_ctx = talloc_new(NULL);
+	if (mem_ctx == NULL) {
+		fprintf(stderr, "out of memory\n");
+		return 1;
+	}
+	ev = tevent_context_init(mem_ctx);
+	d = talloc_zero(mem_ctx, struct demo);
+	if (ev == NULL || d == NULL) {
+		goto nomem;
+	}
+	d->queue = tevent_queue_create(d, "progression");
+	if (d->queue == NULL) {
+		goto nomem;
+	}
+
+	/*! [add] */
+	a = step_send(mem_ctx, ev, d->queue, "A");
+	if (a == NULL) {
+		goto nomem;
+	}
+	tevent_req_set_callback(a, a_done_keep, d);
+	b = step_send(mem_ctx, ev, d->queue, "B");
+	if (b == NULL) {
+		goto nomem;
+	}
+	tevent_req_set_callback(b, b_done_free, d);
+	printf("main: added A and B, queue length %zu\n",
+	       tevent_queue_length(d->queue));
+	print_children("request A", a);
+	/*! [add] */
+
+	/*! [stall] */
+	printf("main: one turn of the event loop\n");
+	if (tevent_loop_once(ev) != 0) {
+		goto loop_failed;
+	}
+	printf("main: A finished but is still allocated, "
+	       "queue length %zu\n", tevent_queue_length(d->queue));
+
+	te = tevent_add_timer(ev, d, tevent_timeval_current_ofs(0, 20000),
+			      waited, d);
+	if (te == NULL) {
+		goto nomem;
+	}
+	while (!d->waited) {
+		if (tevent_loop_once(ev) != 0) {
+			goto loop_failed;
+		}
+	}
+	/*! [stall] */
+
+	/*! [free] */
+	printf("main: talloc_free(A)\n");
+	TALLOC_FREE(d->held);
+	printf("main: talloc_free returned, queue length %zu, B %s\n",
+	       tevent_queue_length(d->queue),
+	       d->b_done ? "is done" : "has not started");
+	printf("main: one turn of the event loop\n");
+	if (tevent_loop_once(ev) != 0) {
+		goto loop_failed;
+	}
+	printf("main: B %s, queue length %zu\n",
+	       d->b_done ? "is done" : "has not started",
+	       tevent_queue_length(d->queue));
+	/*! [free] */
+
+	ret = d->b_done ? 0 : 1;
+	talloc_free(mem_ctx);
+	return ret;
+
+loop_failed:
+	fprintf(stderr, "tevent_loop_once failed\n");
+	talloc_free(mem_ctx);
+	return 1;
+nomem:
+	fprintf(stderr, "out of memory\n");
+	talloc_free(mem_ctx);
+	return 1;
+}

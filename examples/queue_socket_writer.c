@@ -1,0 +1,417 @@
+/*
+ * queue_socket_writer.c - several large writes into one socket.
+ *
+ * Four writers each send a 64 KiB message into the same end of a
+ * socketpair whose send buffer is small, so every message needs many
+ * write() calls. With a tevent_queue the reader gets each message whole
+ * and in order; without one, the writers' chunks interleave.
+ * Explained on the page "The tevent_queue tutorial" (tevent_queue_tutorial).
+ *
+ * Build: cc queue_socket_writer.c $(pkg-config --cflags --libs tevent talloc)
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <talloc.h>
+#include <tevent.h>
+
+#define MSG_COUNT 4
+#define MSG_SIZE (64 * 1024)
+#define CHUNK_SIZE 4096		/* at most this much per write() or read() */
+#define SNDBUF_SIZE 4096	/* a small send buffer: writes block often */
+
+/*! [write state] */
+struct sock_write_state {
+	struct tevent_context *ev;
+	int fd;
+	const uint8_t *buf;
+	size_t len;
+	size_t written;
+	struct tevent_fd *fde;
+};
+
+static void sock_write_trigger(struct tevent_req *req, void *private_data);
+static void sock_write_writable(struct tevent_context *ev,
+				struct tevent_fd *fde, uint16_t flags,
+				void *private_data);
+/*! [write state] */
+
+/*! [write send] */
+/*
+ * Write len bytes of buf into the non-blocking socket fd. With a queue,
+ * the write starts when the request reaches the head of the queue;
+ * with queue == NULL it starts at once.
+ */
+static struct tevent_req *sock_write_send(TALLOC_CTX *mem_ctx,
+					  struct tevent_context *ev,
+					  struct tevent_queue *queue,
+					  int fd, const uint8_t *buf,
+					  size_t len)
+{
+	struct tevent_req *req;
+	struct sock_write_state *state;
+
+	req = tevent_req_create(mem_ctx, &state, struct sock_write_state);
+	if (req == NULL) {
+		return NULL;
+	}
+	state->ev = ev;
+	state->fd = fd;
+	state->buf = buf;
+	state->len = len;
+
+	if (queue == NULL) {
+		sock_write_trigger(req, NULL);
+		if (!tevent_req_is_in_progress(req)) {
+			return tevent_req_post(req, ev);
+		}
+		return req;
+	}
+
+	if (!tevent_queue_add(queue, ev, req, sock_write_trigger, NULL)) {
+		tevent_req_oom(req);
+		return tevent_req_post(req, ev);
+	}
+	return req;
+}
+/*! [write send] */
+
+/*! [write trigger] */
+/* Our turn: ask to be told whenever the socket can take more data. */
+static void sock_write_trigger(struct tevent_req *req, void *private_data)
+{
+	struct sock_write_state *state =
+		tevent_req_data(req, struct sock_write_state);
+
+	(void)private_data;
+
+	state->fde = tevent_add_fd(state->ev, state, state->fd,
+				   TEVENT_FD_WRITE, sock_write_writable, req);
+	if (tevent_req_nomem(state->fde, req)) {
+		return;
+	}
+}
+/*! [write trigger] */
+
+/*! [write writable] */
+/* The socket has room: write one chunk, finish when all is written. */
+static void sock_write_writable(struct tevent_context *ev,
+				struct tevent_fd *fde, uint16_t flags,
+				void *private_data)
+{
+	struct tevent_req *req =
+		talloc_get_type_abort(private_data, struct tevent_req);
+	struct sock_write_state *state =
+		tevent_req_data(req, struct sock_write_state);
+	size_t todo = state->len - state->written;
+	ssize_t n;
+
+	(void)ev;
+	(void)fde;
+	(void)flags;
+
+	if (todo > CHUNK_SIZE) {
+		todo = CHUNK_SIZE;
+	}
+	n = write(state->fd, state->buf + state->written, todo);
+	if (n == -1) {
+		if (errno == EAGAIN || errno == EINTR) {
+			return;
+		}
+		TALLOC_FREE(state->fde);
+		tevent_req_error(req, errno);
+		return;
+	}
+	state->written += (size_t)n;
+	if (state->written < state->len) {
+		return;
+	}
+	TALLOC_FREE(state->fde);
+	tevent_req_done(req);
+}
+/*! [write writable] */
+
+/*! [write recv] */
+static int sock_write_recv(struct tevent_req *req)
+{
+	enum tevent_req_state state;
+	uint64_t err;
+
+	if (tevent_req_is_error(req, &state, &err)) {
+		return (state == TEVENT_REQ_USER_ERROR) ? (int)err : ENOMEM;
+	}
+	return 0;
+}
+/*! [write recv] */
+
+/*
+ * The reader at the other end: it reads until total bytes have arrived
+ * and returns them as one buffer, the stream exactly as received.
+ */
+struct sock_read_state {
+	int fd;
+	uint8_t *buf;		/* total bytes, filled as they arrive */
+	size_t received;
+	struct tevent_fd *fde;
+};
+
+static void sock_read_readable(struct tevent_context *ev,
+			       struct tevent_fd *fde, uint16_t flags,
+			       void *private_data);
+
+static struct tevent_req *sock_read_send(TALLOC_CTX *mem_ctx,
+					 struct tevent_context *ev,
+					 int fd, size_t total)
+{
+	struct tevent_req *req;
+	struct sock_read_state *state;
+
+	req = tevent_req_create(mem_ctx, &state, struct sock_read_state);
+	if (req == NULL) {
+		return NULL;
+	}
+	state->fd = fd;
+	state->buf = talloc_array(state, uint8_t, total);
+	if (tevent_req_nomem(state->buf, req)) {
+		return tevent_req_post(req, ev);
+	}
+	state->fde = tevent_add_fd(ev, state, fd, TEVENT_FD_READ,
+				   sock_read_readable, req);
+	if (tevent_req_nomem(state->fde, req)) {
+		return tevent_req_post(req, ev);
+	}
+	return req;
+}
+
+static void sock_read_readable(struct tevent_context *ev,
+			       struct tevent_fd *fde, uint16_t flags,
+			       void *private_data)
+{
+	struct tevent_req *req =
+		talloc_get_type_abort(private_data, struct tevent_req);
+	struct sock_read_state *state =
+		tevent_req_data(req, struct sock_read_state);
+	size_t todo = talloc_array_length(state->buf) - state->received;
+	ssize_t n;
+
+	(void)ev;
+	(void)fde;
+	(void)flags;
+
+	if (todo > CHUNK_SIZE) {
+		todo = CHUNK_SIZE;
+	}
+	n = read(state->fd, state->buf + state->received, todo);
+	if (n == -1 && (errno == EAGAIN || errno == EINTR)) {
+		return;
+	}
+	if (n <= 0) {
+		TALLOC_FREE(state->fde);
+		tevent_req_error(req, (n == 0) ? EPIPE : errno);
+		return;
+	}
+	state->received += (size_t)n;
+	if (state->received < talloc_array_length(state->buf)) {
+		return;
+	}
+	TALLOC_FREE(state->fde);
+	tevent_req_done(req);
+}
+
+/* On success *pbuf is the received stream, moved to mem_ctx. */
+static int sock_read_recv(struct tevent_req *req, TALLOC_CTX *mem_ctx,
+			  uint8_t **pbuf)
+{
+	struct sock_read_state *state =
+		tevent_req_data(req, struct sock_read_state);
+	enum tevent_req_state req_state;
+	uint64_t err;
+
+	if (tevent_req_is_error(req, &req_state, &err)) {
+		return (req_state == TEVENT_REQ_USER_ERROR) ? (int)err : ENOMEM;
+	}
+	*pbuf = talloc_move(mem_ctx, &state->buf);
+	return 0;
+}
+
+/*! [writer done] */
+struct writers {
+	size_t pending;
+	int error;
+};
+
+/* The caller's callback: collect the result, then free the request. */
+static void writer_done(struct tevent_req *req)
+{
+	struct writers *w = tevent_req_callback_data(req, struct writers);
+	int err = sock_write_recv(req);
+
+	TALLOC_FREE(req);	/* with a queue, this lets the next writer go */
+	if (err != 0 && w->error == 0) {
+		w->error = err;
+	}
+	w->pending -= 1;
+}
+/*! [writer done] */
+
+/*
+ * Print, per message, how many of its bytes the reader got, and whether
+ * it is intact: found whole at its own place in the stream, where a
+ * receiver that knows the message sizes will look for it.
+ */
+static void report(const uint8_t *sent, const uint8_t *received)
+{
+	size_t m, i;
+
+	for (m = 0; m < MSG_COUNT; m++) {
+		uint8_t byte = sent[m * MSG_SIZE];
+		size_t count = 0;
+		bool intact = memcmp(received + m * MSG_SIZE,
+				     sent + m * MSG_SIZE, MSG_SIZE) == 0;
+
+		for (i = 0; i < MSG_COUNT * MSG_SIZE; i++) {
+			count += (received[i] == byte);
+		}
+		printf("  message %c: %zu of %d bytes received, intact: %s\n",
+		       byte, count, MSG_SIZE, intact ? "yes" : "no");
+	}
+}
+
+static int set_nonblocking(int fd)
+{
+	int flags = fcntl(fd, F_GETFL);
+
+	if (flags == -1) {
+		return -1;
+	}
+	return fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+}
+
+/*! [run] */
+/* Send all messages through one socket, serialized by queue if given. */
+static int run(TALLOC_CTX *mem_ctx, struct tevent_context *ev,
+	       struct tevent_queue *queue, const uint8_t *data)
+{
+	struct writers *w;
+	struct tevent_req *reader;
+	uint8_t *stream = NULL;
+	int sv[2];
+	int dups[MSG_COUNT] = { -1, -1, -1, -1 };
+	int sndbuf = SNDBUF_SIZE;
+	int ret;
+	size_t m;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1) {
+		return errno;
+	}
+	if (set_nonblocking(sv[0]) == -1 || set_nonblocking(sv[1]) == -1 ||
+	    setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sndbuf,
+		       sizeof(sndbuf)) == -1) {
+		ret = errno;
+		goto done;
+	}
+
+	w = talloc_zero(mem_ctx, struct writers);
+	reader = sock_read_send(mem_ctx, ev, sv[1], MSG_COUNT * MSG_SIZE);
+	if (w == NULL || reader == NULL) {
+		ret = ENOMEM;
+		goto done;
+	}
+	for (m = 0; m < MSG_COUNT; m++) {
+		struct tevent_req *req;
+		int fd = sv[0];
+
+		if (queue == NULL) {
+			/* See the page: one descriptor per unqueued writer */
+			dups[m] = dup(sv[0]);
+			if (dups[m] == -1) {
+				ret = errno;
+				goto done;
+			}
+			fd = dups[m];
+		}
+		req = sock_write_send(mem_ctx, ev, queue, fd,
+				      data + m * MSG_SIZE, MSG_SIZE);
+		if (req == NULL) {
+			ret = ENOMEM;
+			goto done;
+		}
+		tevent_req_set_callback(req, writer_done, w);
+		w->pending += 1;
+	}
+
+	if (!tevent_req_poll(reader, ev)) {
+		ret = errno;
+		goto done;
+	}
+	ret = sock_read_recv(reader, mem_ctx, &stream);
+	TALLOC_FREE(reader);
+	if (ret == 0 && (w->pending != 0 || w->error != 0)) {
+		ret = (w->error != 0) ? w->error : EIO;
+	}
+	if (ret == 0) {
+		report(data, stream);
+	}
+	TALLOC_FREE(stream);
+done:
+	for (m = 0; m < MSG_COUNT; m++) {
+		if (dups[m] != -1) {
+			close(dups[m]);
+		}
+	}
+	close(sv[0]);
+	close(sv[1]);
+	return ret;
+}
+/*! [run] */
+
+int main(void)
+{
+	TALLOC_CTX *mem_ctx;
+	struct tevent_context *ev;
+	struct tevent_queue *queue;
+	uint8_t *data;
+	size_t m;
+	int ret;
+
+	mem_ctx = talloc_new(NULL);
+	if (mem_ctx == NULL) {
+		fprintf(stderr, "out of memory\n");
+		return 1;
+	}
+	ev = tevent_context_init(mem_ctx);
+	queue = tevent_queue_create(mem_ctx, "socket writes");
+	data = talloc_array(mem_ctx, uint8_t, MSG_COUNT * MSG_SIZE);
+	if (ev == NULL || queue == NULL || data == NULL) {
+		fprintf(stderr, "out of memory\n");
+		talloc_free(mem_ctx);
+		return 1;
+	}
+	for (m = 0; m < MSG_COUNT; m++) {
+		memset(data + m * MSG_SIZE, 'A' + (int)m, MSG_SIZE);
+	}
+
+	/*! [main runs] */
+	printf("%d messages of %d bytes into one socket, with a queue:\n",
+	       MSG_COUNT, MSG_SIZE);
+	ret = run(mem_ctx, ev, queue, data);
+	if (ret == 0) {
+		printf("the same messages, without a queue:\n");
+		ret = run(mem_ctx, ev, NULL, data);
+	}
+	/*! [main runs] */
+
+	talloc_free(mem_ctx);
+	if (ret != 0) {
+		fprintf(stderr, "queue_socket_writer: %s\n", strerror(ret));
+		return 1;
+	}
+	return 0;
+}
