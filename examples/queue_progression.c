@@ -7,8 +7,14 @@
  * B's trigger runs on the next turn of the event loop.
  * Explained on the page "The tevent_queue tutorial".
  *
- * Build: cc queue_progression.c $(pkg-config --cflags --libs tevent talloc)
+ * SPDX-License-Identifier: MIT-0
  */
+/*! [build] */
+/*
+ * Build:
+ * cc queue_progression.c $(pkg-config --cflags --libs tevent talloc)
+ */
+/*! [build] */
 #include <stdbool.h>
 #include <stdio.h>
 

@@ -6,8 +6,14 @@
  * The caller frees each request in its callback, and that lets the next
  * job start. Explained on the page "The tevent_queue tutorial".
  *
- * Build: cc queue_serialized.c $(pkg-config --cflags --libs tevent talloc)
+ * SPDX-License-Identifier: MIT-0
  */
+/*! [build] */
+/*
+ * Build:
+ * cc queue_serialized.c $(pkg-config --cflags --libs tevent talloc)
+ */
+/*! [build] */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -98,21 +104,33 @@ static void job_work_done(struct tevent_context *ev,
 /*! [work done] */
 
 /*! [recv] */
+/* 0 if the request succeeded, else an errno value, never 0. */
+static int req_errno(struct tevent_req *req)
+{
+	enum tevent_req_state state;
+	uint64_t err;
+
+	if (!tevent_req_is_error(req, &state, &err)) {
+		return 0;
+	}
+	if (state == TEVENT_REQ_USER_ERROR && err != 0) {
+		return (int)err;
+	}
+	return (state == TEVENT_REQ_TIMED_OUT) ? ETIMEDOUT : ENOMEM;
+}
+
 /* On success *result is the job's result, moved to mem_ctx. */
 static int job_recv(struct tevent_req *req, TALLOC_CTX *mem_ctx,
 		    char **result)
 {
 	struct job_state *state = tevent_req_data(req, struct job_state);
-	enum tevent_req_state req_state;
-	uint64_t err;
+	int err = req_errno(req);
 
-	if (tevent_req_is_error(req, &req_state, &err)) {
-		tevent_req_received(req);
-		return (req_state == TEVENT_REQ_USER_ERROR) ? (int)err : ENOMEM;
+	if (err == 0) {
+		*result = talloc_move(mem_ctx, &state->result);
 	}
-	*result = talloc_move(mem_ctx, &state->result);
 	tevent_req_received(req);
-	return 0;
+	return err;
 }
 /*! [recv] */
 

@@ -7,8 +7,14 @@
  * and in order; without one, the writers' chunks interleave.
  * Explained on the page "The tevent_queue tutorial" (tevent_queue_tutorial).
  *
- * Build: cc queue_socket_writer.c $(pkg-config --cflags --libs tevent talloc)
+ * SPDX-License-Identifier: MIT-0
  */
+/*! [build] */
+/*
+ * Build:
+ * cc queue_socket_writer.c $(pkg-config --cflags --libs tevent talloc)
+ */
+/*! [build] */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -139,15 +145,27 @@ static void sock_write_writable(struct tevent_context *ev,
 /*! [write writable] */
 
 /*! [write recv] */
-static int sock_write_recv(struct tevent_req *req)
+/* 0 if the request succeeded, else an errno value, never 0. */
+static int req_errno(struct tevent_req *req)
 {
 	enum tevent_req_state state;
 	uint64_t err;
 
-	if (tevent_req_is_error(req, &state, &err)) {
-		return (state == TEVENT_REQ_USER_ERROR) ? (int)err : ENOMEM;
+	if (!tevent_req_is_error(req, &state, &err)) {
+		return 0;
 	}
-	return 0;
+	if (state == TEVENT_REQ_USER_ERROR && err != 0) {
+		return (int)err;
+	}
+	return (state == TEVENT_REQ_TIMED_OUT) ? ETIMEDOUT : ENOMEM;
+}
+
+static int sock_write_recv(struct tevent_req *req)
+{
+	int err = req_errno(req);
+
+	tevent_req_received(req);
+	return err;
 }
 /*! [write recv] */
 
@@ -231,14 +249,13 @@ static int sock_read_recv(struct tevent_req *req, TALLOC_CTX *mem_ctx,
 {
 	struct sock_read_state *state =
 		tevent_req_data(req, struct sock_read_state);
-	enum tevent_req_state req_state;
-	uint64_t err;
+	int err = req_errno(req);
 
-	if (tevent_req_is_error(req, &req_state, &err)) {
-		return (req_state == TEVENT_REQ_USER_ERROR) ? (int)err : ENOMEM;
+	if (err == 0) {
+		*pbuf = talloc_move(mem_ctx, &state->buf);
 	}
-	*pbuf = talloc_move(mem_ctx, &state->buf);
-	return 0;
+	tevent_req_received(req);
+	return err;
 }
 
 /*! [writer done] */

@@ -1,0 +1,70 @@
+# The tevent_queue tutorial: examples, tests and the Doxygen site.
+#
+#   make                 install missing Debian packages, build every
+#                        example and the site (build/html/index.html)
+#   make check           the whole test suite
+#   make update-golden   rewrite tests/golden/*.out from the examples
+#   make clean
+#
+# V=1 shows the commands. CFLAGS may be overridden; the warning flags
+# the examples must pass are kept apart in WARNFLAGS.
+
+CC ?= cc
+CFLAGS ?= -g -O2
+WARNFLAGS = -Wall -Wextra -Werror
+PKGS = tevent talloc
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS = $(shell pkg-config --libs $(PKGS))
+
+# Debian packages the build and the tests need (tests/deps.sh).
+DEB_PACKAGES = make gcc pkg-config libtevent-dev libtalloc-dev \
+	libcmocka-dev doxygen graphviz
+
+B = build
+EXAMPLES = $(patsubst examples/%.c,%,$(wildcard examples/*.c))
+EXAMPLE_BINS = $(addprefix $(B)/examples/,$(EXAMPLES))
+TESTS = $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
+TEST_BINS = $(addprefix $(B)/tests/,$(TESTS))
+SITE_INPUTS = Doxyfile $(wildcard doc/*) $(wildcard examples/*.c) \
+	$(wildcard tests/golden/*) $(wildcard tests/*.c)
+
+ifeq ($(V),1)
+Q =
+else
+Q = @
+endif
+
+.PHONY: all deps examples site check update-golden clean
+
+all: examples site
+	@echo "site: $(abspath $(B)/html/index.html)"
+
+deps:
+	$(Q)sh tests/deps.sh $(DEB_PACKAGES)
+
+examples: $(EXAMPLE_BINS)
+
+$(B)/examples/%: examples/%.c | deps
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(CFLAGS) $(WARNFLAGS) -o $@ $< $(PKG_CFLAGS) $(PKG_LIBS)
+
+$(B)/tests/%: tests/%.c | deps
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(CFLAGS) $(WARNFLAGS) -o $@ $< $(PKG_CFLAGS) \
+		$(shell pkg-config --cflags --libs cmocka) $(PKG_LIBS)
+
+site: $(B)/html/index.html
+
+$(B)/html/index.html: $(SITE_INPUTS) | deps
+	$(Q)sh tests/doxygen.sh $(B)
+
+check: deps
+	$(Q)bash tests/run-tests.sh
+
+update-golden: examples
+	$(Q)for e in $(EXAMPLES); do bash tests/golden.sh update $$e; done
+
+clean:
+	rm -rf $(B)

@@ -1,0 +1,23 @@
+#!/bin/sh
+# Build the site with Doxygen into $1/html and fail on any warning.
+# Doxygen 1.9.4 writes warnings about the sources to WARN_LOGFILE but
+# configuration warnings to stderr only, with exit status 0, so both are
+# checked here.
+set -u
+out=${1:-build}
+mkdir -p "$out"
+log=$out/doxygen-warnings.log
+err=$out/doxygen-stderr.log
+rm -f "$log" "$err"
+
+( cat Doxyfile
+  echo "OUTPUT_DIRECTORY = $out"
+  echo "WARN_LOGFILE = $log" ) | doxygen - >"$out/doxygen.log" 2>"$err"
+status=$?
+
+if [ "$status" -ne 0 ] || [ -s "$log" ] || [ -s "$err" ]; then
+	echo "doxygen: the site must build with zero warnings (exit status $status)"
+	cat "$log" "$err" 2>/dev/null | sed 's/^/  | /'
+	echo "  rerun: sh tests/doxygen.sh $out"
+	exit 1
+fi
