@@ -19,7 +19,8 @@ timeout_s=${TEST_TIMEOUT:-10}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-timeout -k 2 "$timeout_s" "$bin" >"$tmp/out" 2>"$tmp/err" </dev/null
+# Line-buffered, so that a hung example still shows how far it got.
+timeout -k 2 "$timeout_s" stdbuf -oL "$bin" >"$tmp/out" 2>"$tmp/err" </dev/null
 status=$?
 
 if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then

@@ -121,11 +121,21 @@ lint_pages() {
 			ok=1
 		fi
 	done
-	for name in $(grep -ohE '\\claim\{[a-z0-9_]+\}' doc/*.dox | sed 's/\\claim{\(.*\)}/\1/' | sort -u); do
-		if ! grep -qE "^[[:space:]]*T\($name\)," tests/test_*.c; then
-			echo "doc cites \\claim{$name}, but no test in tests/test_*.c has that name"
-			ok=1
-		fi
+	grep -ohE '\\claim2?\{[a-z0-9_,]+\}' doc/*.dox |
+		sed 's/.*{\(.*\)}/\1/' | tr ',' '\n' | sort -u >"$tmp/cited"
+	sed -n 's/^[[:space:]]*T(\([a-z0-9_]*\)),$/\1/p' tests/test_*.c |
+		sort -u >"$tmp/tests"
+	if [ ! -s "$tmp/cited" ] || [ ! -s "$tmp/tests" ]; then
+		echo "found no \\claim in doc/*.dox or no T(test) in tests/test_*.c"
+		ok=1
+	fi
+	for name in $(comm -23 "$tmp/cited" "$tmp/tests"); do
+		echo "doc/*.dox cites \\claim{$name}, but no test in tests/test_*.c has that name"
+		ok=1
+	done
+	for name in $(comm -13 "$tmp/cited" "$tmp/tests"); do
+		echo "tests/test_*.c has $name, but no page cites it with \\claim"
+		ok=1
 	done
 	return $ok
 }
