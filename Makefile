@@ -26,7 +26,7 @@ EXAMPLE_BINS = $(addprefix $(B)/examples/,$(EXAMPLES))
 TESTS = $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 TEST_BINS = $(addprefix $(B)/tests/,$(TESTS))
 SITE_INPUTS = Doxyfile $(wildcard doc/*) $(wildcard examples/*.c) \
-	$(wildcard tests/golden/*) $(wildcard tests/*.c)
+	$(wildcard tests/golden/*) $(wildcard tests/*.[ch])
 
 ifeq ($(V),1)
 Q =
@@ -49,11 +49,12 @@ $(B)/examples/%: examples/%.c | deps
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(CFLAGS) $(WARNFLAGS) -o $@ $< $(PKG_CFLAGS) $(PKG_LIBS)
 
-$(B)/tests/%: tests/%.c | deps
+$(B)/tests/%: tests/%.c tests/fixture.c tests/fixture.h | deps
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $@")
-	$(Q)$(CC) $(CFLAGS) $(WARNFLAGS) -o $@ $< $(PKG_CFLAGS) \
-		$(shell pkg-config --cflags --libs cmocka) $(PKG_LIBS)
+	$(Q)$(CC) $(CFLAGS) $(WARNFLAGS) -o $@ $< tests/fixture.c \
+		$(PKG_CFLAGS) $(shell pkg-config --cflags --libs cmocka) \
+		$(PKG_LIBS)
 
 site: $(B)/html/index.html
 
