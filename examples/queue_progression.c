@@ -49,7 +49,10 @@ static struct tevent_req *step_send(TALLOC_CTX *mem_ctx,
 	if (req == NULL) {
 		return NULL;
 	}
-	state->name = name;
+	state->name = talloc_strdup(state, name);
+	if (tevent_req_nomem(state->name, req)) {
+		return tevent_req_post(req, ev);
+	}
 	if (!tevent_queue_add(queue, ev, req, step_trigger, NULL)) {
 		tevent_req_oom(req);
 		return tevent_req_post(req, ev);
@@ -61,8 +64,10 @@ static bool step_recv(struct tevent_req *req)
 {
 	enum tevent_req_state state;
 	uint64_t err;
+	bool ok = !tevent_req_is_error(req, &state, &err);
 
-	return !tevent_req_is_error(req, &state, &err);
+	tevent_req_received(req);
+	return ok;
 }
 /*! [request] */
 
@@ -95,7 +100,7 @@ struct demo {
 	bool waited;
 };
 
-/* A's caller takes the result but forgets to free the request. */
+/* A's caller takes the result and keeps the request, not freeing it. */
 static void a_done_keep(struct tevent_req *req)
 {
 	struct demo *d = tevent_req_callback_data(req, struct demo);

@@ -23,7 +23,7 @@
 
 /*! [state] */
 struct job_state {
-	struct tevent_context *ev;
+	struct tevent_context *ev;	/* the trigger is not given one */
 	const char *name;
 	unsigned delay_ms;	/* how long the pretend work takes */
 	char *result;
@@ -49,8 +49,11 @@ static struct tevent_req *job_send(TALLOC_CTX *mem_ctx,
 		return NULL;
 	}
 	state->ev = ev;
-	state->name = name;
 	state->delay_ms = delay_ms;
+	state->name = talloc_strdup(state, name);
+	if (tevent_req_nomem(state->name, req)) {
+		return tevent_req_post(req, ev);
+	}
 
 	/* Wait for our turn: job_trigger runs when we reach the head. */
 	if (!tevent_queue_add(queue, ev, req, job_trigger, NULL)) {
@@ -104,7 +107,7 @@ static void job_work_done(struct tevent_context *ev,
 /*! [work done] */
 
 /*! [recv] */
-/* 0 if the request succeeded, else an errno value, never 0. */
+/* 0 if the request succeeded, otherwise a nonzero errno value. */
 static int req_errno(struct tevent_req *req)
 {
 	enum tevent_req_state state;
@@ -113,10 +116,16 @@ static int req_errno(struct tevent_req *req)
 	if (!tevent_req_is_error(req, &state, &err)) {
 		return 0;
 	}
-	if (state == TEVENT_REQ_USER_ERROR && err != 0) {
-		return (int)err;
+	switch (state) {
+	case TEVENT_REQ_USER_ERROR:
+		return (int)err;	/* what tevent_req_error() was given */
+	case TEVENT_REQ_TIMED_OUT:
+		return ETIMEDOUT;
+	case TEVENT_REQ_NO_MEMORY:
+		return ENOMEM;
+	default:
+		return EINVAL;		/* not finished: a caller's bug */
 	}
-	return (state == TEVENT_REQ_TIMED_OUT) ? ETIMEDOUT : ENOMEM;
 }
 
 /* On success *result is the job's result, moved to mem_ctx. */

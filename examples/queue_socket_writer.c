@@ -35,7 +35,7 @@
 
 /*! [write state] */
 struct sock_write_state {
-	struct tevent_context *ev;
+	struct tevent_context *ev;	/* the trigger is not given one */
 	int fd;
 	const uint8_t *buf;
 	size_t len;
@@ -51,9 +51,10 @@ static void sock_write_writable(struct tevent_context *ev,
 
 /*! [write send] */
 /*
- * Write len bytes of buf into the non-blocking socket fd. With a queue,
- * the write starts when the request reaches the head of the queue;
- * with queue == NULL it starts at once.
+ * Write len bytes of buf into the non-blocking socket fd; buf must stay
+ * valid until the request has finished. With a queue, the write starts
+ * when the request reaches the head of the queue; with queue == NULL it
+ * starts at once.
  */
 static struct tevent_req *sock_write_send(TALLOC_CTX *mem_ctx,
 					  struct tevent_context *ev,
@@ -126,7 +127,8 @@ static void sock_write_writable(struct tevent_context *ev,
 	if (todo > CHUNK_SIZE) {
 		todo = CHUNK_SIZE;
 	}
-	n = write(state->fd, state->buf + state->written, todo);
+	/* MSG_NOSIGNAL: if the peer has gone, fail with EPIPE, no SIGPIPE */
+	n = send(state->fd, state->buf + state->written, todo, MSG_NOSIGNAL);
 	if (n == -1) {
 		if (errno == EAGAIN || errno == EINTR) {
 			return;
@@ -139,13 +141,16 @@ static void sock_write_writable(struct tevent_context *ev,
 	if (state->written < state->len) {
 		return;
 	}
+	/* Done: stop watching the socket before the caller is told. The
+	 * request stays allocated until its caller frees it, and a live
+	 * fd event would fire again meanwhile. */
 	TALLOC_FREE(state->fde);
 	tevent_req_done(req);
 }
 /*! [write writable] */
 
 /*! [write recv] */
-/* 0 if the request succeeded, else an errno value, never 0. */
+/* 0 if the request succeeded, otherwise a nonzero errno value. */
 static int req_errno(struct tevent_req *req)
 {
 	enum tevent_req_state state;
@@ -154,10 +159,16 @@ static int req_errno(struct tevent_req *req)
 	if (!tevent_req_is_error(req, &state, &err)) {
 		return 0;
 	}
-	if (state == TEVENT_REQ_USER_ERROR && err != 0) {
-		return (int)err;
+	switch (state) {
+	case TEVENT_REQ_USER_ERROR:
+		return (int)err;	/* what tevent_req_error() was given */
+	case TEVENT_REQ_TIMED_OUT:
+		return ETIMEDOUT;
+	case TEVENT_REQ_NO_MEMORY:
+		return ENOMEM;
+	default:
+		return EINVAL;		/* not finished: a caller's bug */
 	}
-	return (state == TEVENT_REQ_TIMED_OUT) ? ETIMEDOUT : ENOMEM;
 }
 
 static int sock_write_recv(struct tevent_req *req)
@@ -316,17 +327,26 @@ static int set_nonblocking(int fd)
 static int run(TALLOC_CTX *mem_ctx, struct tevent_context *ev,
 	       struct tevent_queue *queue, const uint8_t *data)
 {
+	TALLOC_CTX *frame;	/* all of this run, freed at its end */
 	struct writers *w;
 	struct tevent_req *reader;
 	uint8_t *stream = NULL;
 	int sv[2];
-	int dups[MSG_COUNT] = { -1, -1, -1, -1 };
+	int dups[MSG_COUNT];
 	int sndbuf = SNDBUF_SIZE;
 	int ret;
 	size_t m;
 
+	for (m = 0; m < MSG_COUNT; m++) {
+		dups[m] = -1;
+	}
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1) {
 		return errno;
+	}
+	frame = talloc_new(mem_ctx);
+	if (frame == NULL) {
+		ret = ENOMEM;
+		goto done;
 	}
 	if (set_nonblocking(sv[0]) == -1 || set_nonblocking(sv[1]) == -1 ||
 	    setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sndbuf,
@@ -335,8 +355,8 @@ static int run(TALLOC_CTX *mem_ctx, struct tevent_context *ev,
 		goto done;
 	}
 
-	w = talloc_zero(mem_ctx, struct writers);
-	reader = sock_read_send(mem_ctx, ev, sv[1], MSG_COUNT * MSG_SIZE);
+	w = talloc_zero(frame, struct writers);
+	reader = sock_read_send(frame, ev, sv[1], MSG_COUNT * MSG_SIZE);
 	if (w == NULL || reader == NULL) {
 		ret = ENOMEM;
 		goto done;
@@ -346,7 +366,8 @@ static int run(TALLOC_CTX *mem_ctx, struct tevent_context *ev,
 		int fd = sv[0];
 
 		if (queue == NULL) {
-			/* See the page: one descriptor per unqueued writer */
+			/* The epoll backend takes at most two fd events
+			 * per descriptor: one descriptor per writer. */
 			dups[m] = dup(sv[0]);
 			if (dups[m] == -1) {
 				ret = errno;
@@ -354,7 +375,7 @@ static int run(TALLOC_CTX *mem_ctx, struct tevent_context *ev,
 			}
 			fd = dups[m];
 		}
-		req = sock_write_send(mem_ctx, ev, queue, fd,
+		req = sock_write_send(frame, ev, queue, fd,
 				      data + m * MSG_SIZE, MSG_SIZE);
 		if (req == NULL) {
 			ret = ENOMEM;
@@ -364,20 +385,20 @@ static int run(TALLOC_CTX *mem_ctx, struct tevent_context *ev,
 		w->pending += 1;
 	}
 
+	/* Turn the event loop until the reader has finished. */
 	if (!tevent_req_poll(reader, ev)) {
 		ret = errno;
 		goto done;
 	}
-	ret = sock_read_recv(reader, mem_ctx, &stream);
-	TALLOC_FREE(reader);
+	ret = sock_read_recv(reader, frame, &stream);
 	if (ret == 0 && (w->pending != 0 || w->error != 0)) {
 		ret = (w->error != 0) ? w->error : EIO;
 	}
 	if (ret == 0) {
 		report(data, stream);
 	}
-	TALLOC_FREE(stream);
 done:
+	TALLOC_FREE(frame);	/* fd events go before their descriptors */
 	for (m = 0; m < MSG_COUNT; m++) {
 		if (dups[m] != -1) {
 			close(dups[m]);

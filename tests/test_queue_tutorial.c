@@ -43,6 +43,166 @@ static void test_loop_once_runs_one_handler(void **pstate)
 	assert_int_equal(count, 2);
 }
 
+static void log_immediate(struct tevent_context *ev,
+			  struct tevent_immediate *im, void *private_data)
+{
+	struct fixture *f = talloc_get_type_abort(private_data, struct fixture);
+
+	(void)ev;
+	log_event(f, "I", talloc_get_name(im));
+}
+
+static void test_immediates_run_in_the_order_scheduled(void **pstate)
+{
+	struct fixture *f = *pstate;
+	const char *names[] = { "1", "2", "3" };
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		struct tevent_immediate *im = tevent_create_immediate(f);
+
+		assert_non_null(im);
+		talloc_set_name_const(im, names[i]);
+		tevent_schedule_immediate(im, f->ev, log_immediate, f);
+	}
+	loop_once(f);
+	assert_string_equal(f->log, "I:1");
+	loop_once(f);
+	loop_once(f);
+	assert_string_equal(f->log, "I:1 I:2 I:3");
+}
+
+static void test_trigger_waits_behind_an_earlier_immediate(void **pstate)
+{
+	struct fixture *f = *pstate;
+	struct tevent_immediate *im = tevent_create_immediate(f);
+
+	assert_non_null(im);
+	talloc_set_name_const(im, "other");
+	tevent_schedule_immediate(im, f->ev, log_immediate, f);
+	item_add(f, "A", true, true);
+	loop_once(f);
+	assert_string_equal(f->log, "I:other");
+	loop_once(f);
+	assert_string_equal(f->log, "I:other T:A C:A");
+}
+
+static void test_queue_has_its_own_immediate_event(void **pstate)
+{
+	struct fixture *f = *pstate;
+	char *names = child_names(f, f->queue);
+
+	assert_non_null(strstr(names, "[struct tevent_immediate]"));
+}
+
+static void test_error_stores_a_number_of_your_choice(void **pstate)
+{
+	struct fixture *f = *pstate;
+	struct tevent_req *req = item_new(f, "A", false, false);
+	enum tevent_req_state state;
+	uint64_t err = 0;
+
+	assert_false(tevent_req_error(req, 0));	/* 0 is refused */
+	assert_true(tevent_req_is_in_progress(req));
+	assert_true(tevent_req_error(req, 42));
+	assert_true(tevent_req_is_error(req, &state, &err));
+	assert_int_equal(state, TEVENT_REQ_USER_ERROR);
+	assert_int_equal(err, 42);
+}
+
+static void test_nomem_fails_the_request_when_null(void **pstate)
+{
+	struct fixture *f = *pstate;
+	struct tevent_req *req = item_new(f, "A", false, false);
+	enum tevent_req_state state;
+	uint64_t err;
+
+	assert_false(tevent_req_nomem(f, req));
+	assert_true(tevent_req_is_in_progress(req));
+	assert_true(tevent_req_nomem(NULL, req));
+	assert_true(tevent_req_is_error(req, &state, &err));
+	assert_int_equal(state, TEVENT_REQ_NO_MEMORY);
+}
+
+static void test_in_progress_until_finished(void **pstate)
+{
+	struct fixture *f = *pstate;
+	struct tevent_req *a = item_new(f, "A", false, false);
+	struct tevent_req *b = item_new(f, "B", false, false);
+
+	assert_true(tevent_req_is_in_progress(a));
+	tevent_req_done(a);
+	assert_false(tevent_req_is_in_progress(a));
+	assert_true(tevent_req_is_in_progress(b));
+	tevent_req_error(b, 5);
+	assert_false(tevent_req_is_in_progress(b));
+}
+
+static void test_received_frees_the_state(void **pstate)
+{
+	struct fixture *f = *pstate;
+	struct tevent_req *req = item_new(f, "A", false, false);
+
+	tevent_req_done(req);
+	assert_non_null(strstr(child_names(f, req), "[struct item_state]"));
+	tevent_req_received(req);
+	assert_null(strstr(child_names(f, req), "[struct item_state]"));
+	assert_non_null(talloc_get_name(req));	/* req itself is alive */
+}
+
+static void test_talloc_free_macro_sets_the_pointer_to_null(void **pstate)
+{
+	char *p = talloc_strdup(NULL, "x");
+
+	(void)pstate;
+	assert_non_null(p);
+	TALLOC_FREE(p);
+	assert_null(p);
+	TALLOC_FREE(p);		/* harmless on NULL */
+}
+
+static void test_talloc_move_changes_the_parent_and_clears_the_source(
+	void **pstate)
+{
+	struct fixture *f = *pstate;
+	char *from = talloc_new(f);
+	char *p = talloc_strdup(from, "x");
+	char *moved;
+
+	assert_non_null(from);
+	assert_non_null(p);
+	moved = talloc_move(f, &p);
+	assert_null(p);
+	assert_ptr_equal(talloc_parent(moved), f);
+	talloc_free(from);
+	assert_string_equal(moved, "x");	/* survived its old parent */
+}
+
+static void finish_later(struct tevent_context *ev, struct tevent_timer *te,
+			 struct timeval now, void *private_data)
+{
+	struct tevent_req *req =
+		talloc_get_type_abort(private_data, struct tevent_req);
+
+	(void)ev;
+	(void)te;
+	(void)now;
+	tevent_req_done(req);
+}
+
+static void test_poll_turns_the_loop_until_the_request_finishes(
+	void **pstate)
+{
+	struct fixture *f = *pstate;
+	struct tevent_req *req = item_new(f, "A", false, false);
+
+	assert_non_null(tevent_add_timer(f->ev, req,
+					 tevent_timeval_current_ofs(0, 10000),
+					 finish_later, req));
+	assert_true(tevent_req_poll(req, f->ev));
+	assert_false(tevent_req_is_in_progress(req));
+}
+
 static void test_done_calls_the_callback_before_returning(void **pstate)
 {
 	struct fixture *f = *pstate;
@@ -234,6 +394,23 @@ static void test_freed_waiting_request_is_never_triggered(void **pstate)
 	assert_string_equal(f->log, "T:A C:A T:C C:C");
 }
 
+static void test_freeing_the_active_entry_starts_the_next_at_once(
+	void **pstate)
+{
+	struct fixture *f = *pstate;
+	struct tevent_req *a = item_add(f, "A", false, false);
+
+	item_add(f, "B", false, false);
+	loop_once(f);
+	assert_string_equal(f->log, "T:A");
+	talloc_free(item_entry(a));
+	assert_int_equal(tevent_queue_length(f->queue), 1);
+	loop_once(f);
+	/* B is triggered while A is still in progress: two active. */
+	assert_string_equal(f->log, "T:A T:B");
+	assert_true(tevent_req_is_in_progress(a));
+}
+
 static void nop_fd_handler(struct tevent_context *ev, struct tevent_fd *fde,
 			   uint16_t flags, void *private_data)
 {
@@ -311,6 +488,16 @@ int main(int argc, char **argv)
 #define T(name) cmocka_unit_test_setup_teardown(name, fixture_setup, \
 						fixture_teardown)
 		T(test_loop_once_runs_one_handler),
+		T(test_immediates_run_in_the_order_scheduled),
+		T(test_trigger_waits_behind_an_earlier_immediate),
+		T(test_queue_has_its_own_immediate_event),
+		T(test_error_stores_a_number_of_your_choice),
+		T(test_nomem_fails_the_request_when_null),
+		T(test_in_progress_until_finished),
+		T(test_received_frees_the_state),
+		T(test_talloc_free_macro_sets_the_pointer_to_null),
+		T(test_talloc_move_changes_the_parent_and_clears_the_source),
+		T(test_poll_turns_the_loop_until_the_request_finishes),
 		T(test_done_calls_the_callback_before_returning),
 		T(test_post_delays_the_callback_to_the_next_loop_turn),
 		T(test_freeing_a_parent_runs_the_destructor_of_a_child),
@@ -326,6 +513,7 @@ int main(int argc, char **argv)
 		T(test_freeing_a_request_removes_its_entry_at_once),
 		T(test_next_trigger_runs_on_the_next_loop_turn),
 		T(test_freed_waiting_request_is_never_triggered),
+		T(test_freeing_the_active_entry_starts_the_next_at_once),
 		T(test_epoll_takes_two_fd_events_on_one_descriptor),
 		T(test_epoll_aborts_on_a_third_fd_event),
 		T(test_default_backend_survives_a_third_fd_event),
