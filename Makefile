@@ -18,7 +18,7 @@ PKG_LIBS = $(shell pkg-config --libs $(PKGS))
 
 # Debian packages the build and the tests need (tests/deps.sh).
 DEB_PACKAGES = make gcc pkg-config libtevent-dev libtalloc-dev \
-	libcmocka-dev doxygen graphviz
+	libcmocka-dev doxygen graphviz valgrind
 
 B = build
 EXAMPLES = $(patsubst examples/%.c,%,$(wildcard examples/*.c))
@@ -48,6 +48,14 @@ $(B)/examples/%: examples/%.c | deps
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(CFLAGS) $(WARNFLAGS) -o $@ $< $(PKG_CFLAGS) $(PKG_LIBS)
+
+# For the valgrind goldens: fixed flags, so the frames valgrind names do
+# not depend on the CFLAGS of the day.
+VG_CFLAGS = -g -O0
+$(B)/vg/%: examples/%.c | deps
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(VG_CFLAGS) $(WARNFLAGS) -o $@ $< $(PKG_CFLAGS) $(PKG_LIBS)
 
 $(B)/tests/%: tests/%.c tests/fixture.c tests/fixture.h | deps
 	@mkdir -p $(@D)

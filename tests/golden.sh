@@ -8,12 +8,19 @@
 # that very file. The exit status must be 0, or the number stored in
 # tests/golden/NAME.status. Standard error must be empty. An example that
 # runs longer than TEST_TIMEOUT seconds (default 10) fails as a hang.
+#
+# If tests/golden/NAME.valgrind exists, the example is also run under
+# valgrind memcheck (built with fixed flags as build/vg/NAME), and the
+# report, reduced by tests/valgrind-reduce.awk to what does not change
+# from run to run, must equal that file. Create it empty and run
+# `make update-golden` to start one.
 set -u
 mode=$1
 name=$2
 bin=build/examples/$name
 golden=tests/golden/$name.out
 status_file=tests/golden/$name.status
+vg_golden=tests/golden/$name.valgrind
 timeout_s=${TEST_TIMEOUT:-10}
 
 tmp=$(mktemp -d)
@@ -29,7 +36,20 @@ if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
 	exit 1
 fi
 
+# run_valgrind: the reduced report of a valgrind run, in $tmp/vg.
+run_valgrind() {
+	make -s "build/vg/$name" >/dev/null || return 1
+	timeout -k 2 $((timeout_s * 6)) valgrind -q --leak-check=no \
+		--error-exitcode=0 "build/vg/$name" >/dev/null 2>"$tmp/vg.raw" \
+		</dev/null
+	awk -v prog="$name" -f tests/valgrind-reduce.awk "$tmp/vg.raw" >"$tmp/vg"
+}
+
 if [ "$mode" = update ]; then
+	if [ -f "$vg_golden" ]; then
+		run_valgrind && cp "$tmp/vg" "$vg_golden" &&
+			echo "  GOLDEN  $vg_golden"
+	fi
 	cp "$tmp/out" "$golden"
 	if [ "$status" -eq 0 ]; then
 		rm -f "$status_file"
@@ -61,5 +81,17 @@ if [ -s "$tmp/err" ]; then
 	echo "$name: wrote to stderr, expected nothing:"
 	sed 's/^/  | /' "$tmp/err"
 	ok=1
+fi
+if [ -f "$vg_golden" ]; then
+	if ! run_valgrind; then
+		echo "$name: could not build or run build/vg/$name"
+		ok=1
+	elif ! diff -u --label "expected ($vg_golden)" \
+		--label "actual (valgrind build/vg/$name, reduced)" \
+		"$vg_golden" "$tmp/vg" >"$tmp/diff"; then
+		echo "$name: the valgrind report differs from the golden file:"
+		cat "$tmp/diff"
+		ok=1
+	fi
 fi
 exit $ok

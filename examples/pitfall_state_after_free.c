@@ -1,0 +1,144 @@
+/*
+ * pitfall_state_after_free.c - reading a request's state after the free.
+ *
+ * The state belongs to the request: freeing the request frees it. The
+ * wrong callback keeps a pointer into the state across the free and
+ * reads through it; valgrind reports the read. The right one takes what
+ * it needs through _recv() first. What the program prints is the same
+ * either way; only a memory checker sees the difference.
+ * Explained on the page "Pitfalls" (queue_pitfalls).
+ *
+ * SPDX-License-Identifier: MIT-0
+ */
+/*! [build] */
+/*
+ * Build:
+ * cc pitfall_state_after_free.c $(pkg-config --cflags --libs tevent talloc)
+ */
+/*! [build] */
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <talloc.h>
+#include <tevent.h>
+
+struct count_state {
+	int count;
+};
+
+static void count_trigger(struct tevent_req *req, void *private_data)
+{
+	struct count_state *state = tevent_req_data(req, struct count_state);
+
+	(void)private_data;
+	state->count = 42;
+	tevent_req_done(req);
+}
+
+static struct tevent_req *count_send(TALLOC_CTX *mem_ctx,
+				     struct tevent_context *ev,
+				     struct tevent_queue *queue)
+{
+	struct tevent_req *req;
+	struct count_state *state;
+
+	req = tevent_req_create(mem_ctx, &state, struct count_state);
+	if (req == NULL) {
+		return NULL;
+	}
+	if (!tevent_queue_add(queue, ev, req, count_trigger, NULL)) {
+		tevent_req_oom(req);
+		return tevent_req_post(req, ev);
+	}
+	return req;
+}
+
+static bool count_recv(struct tevent_req *req, int *count)
+{
+	struct count_state *state = tevent_req_data(req, struct count_state);
+	enum tevent_req_state req_state;
+	uint64_t err;
+
+	if (tevent_req_is_error(req, &req_state, &err)) {
+		tevent_req_received(req);
+		return false;
+	}
+	*count = state->count;
+	tevent_req_received(req);
+	return true;
+}
+
+/*! [callbacks] */
+/* Wrong: state points into memory that the free gives back. */
+static void count_done_wrong(struct tevent_req *req)
+{
+	int *result = tevent_req_callback_data_void(req);
+	struct count_state *state = tevent_req_data(req, struct count_state);
+
+	TALLOC_FREE(req);
+	*result = state->count;		/* reads freed memory */
+}
+
+/* Right: take the result through _recv(), then free. */
+static void count_done(struct tevent_req *req)
+{
+	int *result = tevent_req_callback_data_void(req);
+
+	if (!count_recv(req, result)) {
+		*result = -1;
+	}
+	TALLOC_FREE(req);
+}
+/*! [callbacks] */
+
+/* Run one count request through the queue; false if anything failed. */
+static bool run(struct tevent_context *ev, struct tevent_queue *queue,
+		tevent_req_fn callback, int *result)
+{
+	struct tevent_req *req;
+
+	req = count_send(ev, ev, queue);
+	if (req == NULL) {
+		return false;
+	}
+	tevent_req_set_callback(req, callback, result);
+	while (tevent_queue_length(queue) > 0) {
+		if (tevent_loop_once(ev) != 0) {
+			return false;
+		}
+	}
+	return *result != -1;
+}
+
+int main(void)
+{
+	TALLOC_CTX *mem_ctx;
+	struct tevent_context *ev;
+	struct tevent_queue *queue;
+	int result = 0;
+	bool ok;
+
+	mem_ctx = talloc_new(NULL);
+	if (mem_ctx == NULL) {
+		fprintf(stderr, "out of memory\n");
+		return 1;
+	}
+	ev = tevent_context_init(mem_ctx);
+	queue = tevent_queue_create(mem_ctx, "counts");
+	if (ev == NULL || queue == NULL) {
+		fprintf(stderr, "out of memory\n");
+		talloc_free(mem_ctx);
+		return 1;
+	}
+	/*! [main] */
+	/* The value the wrong callback reads from freed memory is
+	 * undefined, so it is not printed. */
+	ok = run(ev, queue, count_done_wrong, &result);
+	printf("wrong callback: %s\n", ok ? "finished" : "failed");
+	ok = ok && run(ev, queue, count_done, &result);
+	printf("right callback: %s, count %d\n", ok ? "finished" : "failed",
+	       result);
+	/*! [main] */
+	talloc_free(mem_ctx);
+	return ok ? 0 : 1;
+}

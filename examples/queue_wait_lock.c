@@ -1,0 +1,224 @@
+/*
+ * queue_wait_lock.c - holding a tevent_queue across several steps.
+ *
+ * A transaction has two asynchronous steps that must not interleave with
+ * another transaction's. It takes its turn with tevent_queue_wait_send()
+ * and keeps the finished wait request as a lock: the queue stays held
+ * until the transaction frees it. Freeing the transaction, even in the
+ * middle, frees the lock with it.
+ * Explained on the page "Holding the queue like a lock"
+ * (queue_wait_lesson).
+ *
+ * SPDX-License-Identifier: MIT-0
+ */
+/*! [build] */
+/*
+ * Build:
+ * cc queue_wait_lock.c $(pkg-config --cflags --libs tevent talloc)
+ */
+/*! [build] */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <talloc.h>
+#include <tevent.h>
+
+/*! [state] */
+struct txn_state {
+	struct tevent_context *ev;
+	const char *name;
+	struct tevent_req *lock;	/* the finished wait request */
+	int step;
+};
+
+static void txn_locked(struct tevent_req *subreq);
+static void txn_step_done(struct tevent_context *ev,
+			  struct tevent_timer *te,
+			  struct timeval now, void *private_data);
+/*! [state] */
+
+/*! [send] */
+static struct tevent_req *txn_send(TALLOC_CTX *mem_ctx,
+				   struct tevent_context *ev,
+				   struct tevent_queue *queue,
+				   const char *name)
+{
+	struct tevent_req *req, *subreq;
+	struct txn_state *state;
+
+	req = tevent_req_create(mem_ctx, &state, struct txn_state);
+	if (req == NULL) {
+		return NULL;
+	}
+	state->ev = ev;
+	state->name = talloc_strdup(state, name);
+	if (tevent_req_nomem(state->name, req)) {
+		return tevent_req_post(req, ev);
+	}
+	/* The wait request is a child of our state: freeing the
+	 * transaction also frees it, and so releases the queue. */
+	subreq = tevent_queue_wait_send(state, ev, queue);
+	if (tevent_req_nomem(subreq, req)) {
+		return tevent_req_post(req, ev);
+	}
+	tevent_req_set_callback(subreq, txn_locked, req);
+	return req;
+}
+/*! [send] */
+
+/*! [step] */
+static bool txn_next_step(struct tevent_req *req)
+{
+	struct txn_state *state = tevent_req_data(req, struct txn_state);
+	struct tevent_timer *te;
+
+	state->step += 1;
+	printf("  %s: step %d starts\n", state->name, state->step);
+	te = tevent_add_timer(state->ev, state,
+			      tevent_timeval_current_ofs(0, 10 * 1000),
+			      txn_step_done, req);
+	return !tevent_req_nomem(te, req);
+}
+/*! [step] */
+
+/*! [locked] */
+/* Our turn has come. Keep the wait request: it holds the queue. */
+static void txn_locked(struct tevent_req *subreq)
+{
+	struct tevent_req *req =
+		tevent_req_callback_data(subreq, struct tevent_req);
+	struct txn_state *state = tevent_req_data(req, struct txn_state);
+
+	if (!tevent_queue_wait_recv(subreq)) {
+		TALLOC_FREE(subreq);
+		tevent_req_oom(req);
+		return;
+	}
+	state->lock = subreq;
+	printf("  %s: has the queue\n", state->name);
+	txn_next_step(req);
+}
+/*! [locked] */
+
+/*! [step done] */
+static void txn_step_done(struct tevent_context *ev,
+			  struct tevent_timer *te,
+			  struct timeval now, void *private_data)
+{
+	struct tevent_req *req =
+		talloc_get_type_abort(private_data, struct tevent_req);
+	struct txn_state *state = tevent_req_data(req, struct txn_state);
+
+	(void)ev;
+	(void)te;
+	(void)now;
+
+	printf("  %s: step %d done\n", state->name, state->step);
+	if (state->step < 2) {
+		txn_next_step(req);
+		return;
+	}
+	TALLOC_FREE(state->lock);	/* the next transaction may go */
+	printf("  %s: released the queue\n", state->name);
+	tevent_req_done(req);
+}
+/*! [step done] */
+
+static int txn_recv(struct tevent_req *req)
+{
+	enum tevent_req_state state;
+	uint64_t err;
+	int ret = 0;
+
+	if (tevent_req_is_error(req, &state, &err)) {
+		ret = (state == TEVENT_REQ_USER_ERROR) ? (int)err : ENOMEM;
+	}
+	tevent_req_received(req);
+	return ret;
+}
+
+static void txn_done(struct tevent_req *req)
+{
+	size_t *pending = tevent_req_callback_data_void(req);
+	int err = txn_recv(req);
+
+	TALLOC_FREE(req);
+	*pending -= 1;
+	if (err != 0) {
+		printf("  caller: a transaction failed: %s\n", strerror(err));
+	}
+}
+
+int main(void)
+{
+	TALLOC_CTX *mem_ctx;
+	struct tevent_context *ev;
+	struct tevent_queue *queue;
+	struct tevent_req *t1, *t2, *t3;
+	size_t pending = 0;
+
+	mem_ctx = talloc_new(NULL);
+	if (mem_ctx == NULL) {
+		fprintf(stderr, "out of memory\n");
+		return 1;
+	}
+	ev = tevent_context_init(mem_ctx);
+	queue = tevent_queue_create(mem_ctx, "transactions");
+	if (ev == NULL || queue == NULL) {
+		goto nomem;
+	}
+
+	/*! [main] */
+	t1 = txn_send(mem_ctx, ev, queue, "T1");
+	t2 = txn_send(mem_ctx, ev, queue, "T2");
+	t3 = txn_send(mem_ctx, ev, queue, "T3");
+	if (t1 == NULL || t2 == NULL || t3 == NULL) {
+		goto nomem;
+	}
+	tevent_req_set_callback(t1, txn_done, &pending);
+	tevent_req_set_callback(t2, txn_done, &pending);
+	tevent_req_set_callback(t3, txn_done, &pending);
+	pending = 3;
+	printf("main: three transactions, queue length %zu\n",
+	       tevent_queue_length(queue));
+
+	/* Run until T1 is done; the next turn starts T2's first step. */
+	while (pending == 3) {
+		if (tevent_loop_once(ev) != 0) {
+			goto failed;
+		}
+	}
+	if (tevent_loop_once(ev) != 0) {
+		goto failed;
+	}
+	/*! [main] */
+	/*! [cancel] */
+	printf("main: freeing T2 in the middle, queue length %zu\n",
+	       tevent_queue_length(queue));
+	TALLOC_FREE(t2);
+	pending -= 1;
+	printf("main: T2 freed, queue length %zu\n",
+	       tevent_queue_length(queue));
+	while (pending > 0) {
+		if (tevent_loop_once(ev) != 0) {
+			goto failed;
+		}
+	}
+	printf("main: all done, queue length %zu\n",
+	       tevent_queue_length(queue));
+	/*! [cancel] */
+
+	talloc_free(mem_ctx);
+	return 0;
+
+failed:
+	fprintf(stderr, "queue_wait_lock: the event loop failed\n");
+	talloc_free(mem_ctx);
+	return 1;
+nomem:
+	fprintf(stderr, "out of memory\n");
+	talloc_free(mem_ctx);
+	return 1;
+}
