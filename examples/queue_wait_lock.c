@@ -126,17 +126,33 @@ static void txn_step_done(struct tevent_context *ev,
 }
 /*! [step done] */
 
-static int txn_recv(struct tevent_req *req)
+/* 0 if the request succeeded, otherwise a nonzero errno value. */
+static int req_errno(struct tevent_req *req)
 {
 	enum tevent_req_state state;
 	uint64_t err;
-	int ret = 0;
 
-	if (tevent_req_is_error(req, &state, &err)) {
-		ret = (state == TEVENT_REQ_USER_ERROR) ? (int)err : ENOMEM;
+	if (!tevent_req_is_error(req, &state, &err)) {
+		return 0;
 	}
+	switch (state) {
+	case TEVENT_REQ_USER_ERROR:
+		return (int)err;	/* what tevent_req_error() was given */
+	case TEVENT_REQ_TIMED_OUT:
+		return ETIMEDOUT;
+	case TEVENT_REQ_NO_MEMORY:
+		return ENOMEM;
+	default:
+		return EINVAL;		/* not finished: a caller's bug */
+	}
+}
+
+static int txn_recv(struct tevent_req *req)
+{
+	int err = req_errno(req);
+
 	tevent_req_received(req);
-	return ret;
+	return err;
 }
 
 static void txn_done(struct tevent_req *req)
