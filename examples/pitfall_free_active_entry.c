@@ -99,10 +99,24 @@ static struct tevent_req *job_send(TALLOC_CTX *mem_ctx,
 	return req;
 }
 
+/* true if the job succeeded */
+static bool job_recv(struct tevent_req *req)
+{
+	enum tevent_req_state state;
+	uint64_t err;
+	bool ok = !tevent_req_is_error(req, &state, &err);
+
+	tevent_req_received(req);
+	return ok;
+}
+
 static void job_done(struct tevent_req *req)
 {
 	unsigned *done = tevent_req_callback_data_void(req);
 
+	if (!job_recv(req)) {
+		printf("  caller: a job failed\n");
+	}
 	TALLOC_FREE(req);
 	*done += 1;
 }

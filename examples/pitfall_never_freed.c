@@ -22,7 +22,7 @@
 
 /* A request that finishes in its trigger. */
 struct step_state {
-	uint8_t dummy;		/* talloc needs a state of nonzero size */
+	uint8_t dummy;		/* C has no empty structs */
 };
 
 static void step_trigger(struct tevent_req *req, void *private_data)

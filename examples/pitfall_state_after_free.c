@@ -69,45 +69,52 @@ static bool count_recv(struct tevent_req *req, int *count)
 }
 
 /*! [callbacks] */
+struct result {
+	bool called;
+	bool ok;
+	int count;
+};
+
 /* Wrong: state points into memory that the free gives back. */
 static void count_done_wrong(struct tevent_req *req)
 {
-	int *result = tevent_req_callback_data_void(req);
+	struct result *r = tevent_req_callback_data_void(req);
 	struct count_state *state = tevent_req_data(req, struct count_state);
 
 	TALLOC_FREE(req);
-	*result = state->count;		/* reads freed memory */
+	r->count = state->count;	/* reads freed memory */
+	r->called = true;
 }
 
 /* Right: take the result through _recv(), then free. */
 static void count_done(struct tevent_req *req)
 {
-	int *result = tevent_req_callback_data_void(req);
+	struct result *r = tevent_req_callback_data_void(req);
 
-	if (!count_recv(req, result)) {
-		*result = -1;
-	}
+	r->ok = count_recv(req, &r->count);
 	TALLOC_FREE(req);
+	r->called = true;
 }
 /*! [callbacks] */
 
-/* Run one count request through the queue; false if anything failed. */
+/* Run one count request through the queue; false if it never finished. */
 static bool run(struct tevent_context *ev, struct tevent_queue *queue,
-		tevent_req_fn callback, int *result)
+		tevent_req_fn callback, struct result *r)
 {
 	struct tevent_req *req;
 
+	*r = (struct result) { .called = false };
 	req = count_send(ev, ev, queue);
 	if (req == NULL) {
 		return false;
 	}
-	tevent_req_set_callback(req, callback, result);
-	while (tevent_queue_length(queue) > 0) {
+	tevent_req_set_callback(req, callback, r);
+	while (!r->called) {
 		if (tevent_loop_once(ev) != 0) {
 			return false;
 		}
 	}
-	return *result != -1;
+	return true;
 }
 
 int main(void)
@@ -115,7 +122,7 @@ int main(void)
 	TALLOC_CTX *mem_ctx;
 	struct tevent_context *ev;
 	struct tevent_queue *queue;
-	int result = 0;
+	struct result r;
 	bool ok;
 
 	mem_ctx = talloc_new(NULL);
@@ -133,11 +140,11 @@ int main(void)
 	/*! [main] */
 	/* The value the wrong callback reads from freed memory is
 	 * undefined, so it is not printed. */
-	ok = run(ev, queue, count_done_wrong, &result);
-	printf("wrong callback: %s\n", ok ? "finished" : "failed");
-	ok = ok && run(ev, queue, count_done, &result);
-	printf("right callback: %s, count %d\n", ok ? "finished" : "failed",
-	       result);
+	ok = run(ev, queue, count_done_wrong, &r);
+	printf("wrong callback: %s\n", ok ? "called" : "never called");
+	ok = ok && run(ev, queue, count_done, &r) && r.ok;
+	printf("right callback: %s, count %d\n", ok ? "called" : "failed",
+	       r.count);
 	/*! [main] */
 	talloc_free(mem_ctx);
 	return ok ? 0 : 1;

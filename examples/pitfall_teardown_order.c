@@ -23,7 +23,7 @@
 #include <tevent.h>
 
 struct step_state {
-	uint8_t dummy;		/* talloc needs a state of nonzero size */
+	uint8_t dummy;		/* C has no empty structs */
 };
 
 /* The trigger starts work that never ends here: the request stays. */

@@ -24,7 +24,7 @@
 /*! [hold] */
 /* A request that only holds a place in the queue until it is freed. */
 struct hold_state {
-	uint8_t dummy;		/* talloc needs a state of nonzero size */
+	uint8_t dummy;		/* C has no empty structs */
 };
 
 static struct tevent_req *hold_send(TALLOC_CTX *mem_ctx,
@@ -85,11 +85,25 @@ static struct tevent_req *write_send(TALLOC_CTX *mem_ctx,
 	return req;
 }
 
-/* The caller's callback: the write is over, free it. */
+/* true if the write succeeded */
+static bool write_recv(struct tevent_req *req)
+{
+	enum tevent_req_state state;
+	uint64_t err;
+	bool ok = !tevent_req_is_error(req, &state, &err);
+
+	tevent_req_received(req);
+	return ok;
+}
+
+/* The caller's callback: the write is over; receive it, free it. */
 static void write_done(struct tevent_req *req)
 {
 	size_t *pending = tevent_req_callback_data_void(req);
 
+	if (!write_recv(req)) {
+		printf("  caller: a write failed\n");
+	}
 	TALLOC_FREE(req);
 	*pending -= 1;
 }

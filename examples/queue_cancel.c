@@ -68,6 +68,7 @@ static struct tevent_req *job_send(TALLOC_CTX *mem_ctx,
 }
 /*! [send] */
 
+/*! [trigger] */
 static void job_trigger(struct tevent_req *req, void *private_data)
 {
 	struct job_state *state = tevent_req_data(req, struct job_state);
@@ -85,6 +86,7 @@ static void job_trigger(struct tevent_req *req, void *private_data)
 		return;
 	}
 }
+/*! [trigger] */
 
 static void job_work_done(struct tevent_context *ev,
 			  struct tevent_timer *te,
@@ -129,6 +131,7 @@ static void job_release_queue(struct tevent_req *req)
 }
 /*! [release] */
 
+/*! [recv] */
 /* 0 if the request succeeded, otherwise a nonzero errno value. */
 static int req_errno(struct tevent_req *req)
 {
@@ -157,6 +160,7 @@ static int job_recv(struct tevent_req *req)
 	tevent_req_received(req);
 	return err;
 }
+/*! [recv] */
 
 /*! [caller] */
 struct caller {

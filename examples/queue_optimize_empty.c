@@ -17,6 +17,7 @@
 /*! [build] */
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <talloc.h>
 #include <tevent.h>
@@ -140,6 +141,11 @@ static void timer_fired(struct tevent_context *ev, struct tevent_timer *te,
 	*fired = true;
 }
 
+static bool answered(const struct caller *c, const char *key)
+{
+	return c->answered != NULL && strcmp(c->answered, key) == 0;
+}
+
 /* Turn the loop until key is answered, or give up after ms. */
 static bool wait_answer(struct tevent_context *ev, struct caller *c,
 			const char *key, unsigned ms)
@@ -152,15 +158,15 @@ static bool wait_answer(struct tevent_context *ev, struct caller *c,
 	if (te == NULL) {
 		return false;
 	}
-	while (!fired && c->answered != key) {
+	while (!fired && !answered(c, key)) {
 		if (tevent_loop_once(ev) != 0) {
 			break;
 		}
 	}
 	if (!fired) {
-		TALLOC_FREE(te);	/* tevent frees a timer that fired */
+		TALLOC_FREE(te);	/* only then: tevent freed it if it fired */
 	}
-	return c->answered == key;
+	return answered(c, key);
 }
 /*! [caller] */
 

@@ -87,18 +87,27 @@ static struct tevent_req *job_send(TALLOC_CTX *mem_ctx,
 	return req;
 }
 
-/* The caller's callback: report, then free the request. */
+/* true if the job succeeded */
+static bool job_recv(struct tevent_req *req)
+{
+	enum tevent_req_state state;
+	uint64_t err;
+	bool ok = !tevent_req_is_error(req, &state, &err);
+
+	tevent_req_received(req);
+	return ok;
+}
+
+/* The caller's callback: receive, report, then free the request. */
 static void job_done(struct tevent_req *req)
 {
 	size_t *pending = tevent_req_callback_data_void(req);
-	enum tevent_req_state state;
-	uint64_t err;
-	bool failed = tevent_req_is_error(req, &state, &err);
+	bool ok = job_recv(req);
 
 	TALLOC_FREE(req);
 	*pending -= 1;
 	printf("  caller: a job %s, request freed\n",
-	       failed ? "failed" : "is done");
+	       ok ? "is done" : "failed");
 }
 /*! [job] */
 
@@ -132,12 +141,14 @@ static bool wait_ms(struct tevent_context *ev, unsigned ms)
 }
 /*! [wait] */
 
+/*! [show] */
 static void show(const char *what, struct tevent_queue *queue)
 {
 	printf("main: %s; running: %s, length %zu\n", what,
 	       tevent_queue_running(queue) ? "yes" : "no",
 	       tevent_queue_length(queue));
 }
+/*! [show] */
 
 int main(void)
 {

@@ -87,12 +87,24 @@ static struct tevent_req *job_send(TALLOC_CTX *mem_ctx,
 	return req;
 }
 
+/* true if the job succeeded */
+static bool job_recv(struct tevent_req *req)
+{
+	enum tevent_req_state state;
+	uint64_t err;
+	bool ok = !tevent_req_is_error(req, &state, &err);
+
+	tevent_req_received(req);
+	return ok;
+}
+
 /* The caller's callback; it clears the caller's pointer as it frees. */
 static void job_done(struct tevent_req *req)
 {
 	struct tevent_req **preq = tevent_req_callback_data_void(req);
 
-	printf("  caller: a job is done, freeing it\n");
+	printf("  caller: a job %s, freeing it\n",
+	       job_recv(req) ? "is done" : "failed");
 	TALLOC_FREE(*preq);
 }
 /*! [job] */

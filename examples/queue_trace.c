@@ -77,6 +77,8 @@ static void print_point(struct tevent_queue_entry *qe,
 {
 	struct timeline *t = private_data;
 
+	/* One queue in this program: t->queue is the entry's queue. A
+	 * trace callback sees the entries of every queue of the context. */
 	printf("  trace %-6s tag %llu, queue length %zu\n",
 	       point_name(point),
 	       (unsigned long long)tevent_queue_entry_get_tag(qe),
@@ -114,13 +116,29 @@ static void job_trigger(struct tevent_req *req, void *private_data)
 	tevent_req_done(req);
 }
 
+/* true if the job succeeded */
+static bool job_recv(struct tevent_req *req)
+{
+	enum tevent_req_state state;
+	uint64_t err;
+	bool ok = !tevent_req_is_error(req, &state, &err);
+
+	tevent_req_received(req);
+	return ok;
+}
+
 static void job_done(struct tevent_req *req)
 {
-	printf("  caller: done, freeing the request\n");
+	printf("  caller: %s, freeing the request\n",
+	       job_recv(req) ? "done" : "failed");
 	TALLOC_FREE(req);
 }
 
-/* Add a job (or, with trigger NULL, a blocker) and tag its entry. */
+/*
+ * The caller's helper: create a request, add it (with trigger NULL, as
+ * a blocker), tag its entry, set the callback. A real program would
+ * hide the first three steps in a _send() function.
+ */
 static struct tevent_req *add_tagged(TALLOC_CTX *mem_ctx,
 				     struct tevent_context *ev,
 				     struct tevent_queue *queue,

@@ -86,10 +86,24 @@ static struct tevent_req *job_send(TALLOC_CTX *mem_ctx,
 }
 /*! [send] */
 
+/* true if the job succeeded */
+static bool job_recv(struct tevent_req *req)
+{
+	enum tevent_req_state state;
+	uint64_t err;
+	bool ok = !tevent_req_is_error(req, &state, &err);
+
+	tevent_req_received(req);
+	return ok;
+}
+
 static void job_done(struct tevent_req *req)
 {
 	size_t *pending = tevent_req_callback_data_void(req);
 
+	if (!job_recv(req)) {
+		printf("  caller: a job failed\n");
+	}
 	TALLOC_FREE(req);
 	*pending -= 1;
 }
@@ -196,10 +210,13 @@ static void run_misuse(const char *what,
 		perror("waitpid");
 		return;
 	}
-	printf("misuse, %s: %s\n", what,
-	       WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT ?
-	       "the process is aborted (SIGABRT)" :
-	       "the process goes on");
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT) {
+		printf("misuse, %s: the process is aborted (SIGABRT)\n", what);
+	} else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		printf("misuse, %s: the process goes on\n", what);
+	} else {
+		printf("misuse, %s: the child could not set up\n", what);
+	}
 }
 /*! [misuse] */
 

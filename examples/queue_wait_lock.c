@@ -69,7 +69,7 @@ static struct tevent_req *txn_send(TALLOC_CTX *mem_ctx,
 /*! [send] */
 
 /*! [step] */
-static bool txn_next_step(struct tevent_req *req)
+static void txn_next_step(struct tevent_req *req)
 {
 	struct txn_state *state = tevent_req_data(req, struct txn_state);
 	struct tevent_timer *te;
@@ -79,7 +79,9 @@ static bool txn_next_step(struct tevent_req *req)
 	te = tevent_add_timer(state->ev, state,
 			      tevent_timeval_current_ofs(0, 10 * 1000),
 			      txn_step_done, req);
-	return !tevent_req_nomem(te, req);
+	if (tevent_req_nomem(te, req)) {
+		return;
+	}
 }
 /*! [step] */
 
@@ -147,6 +149,7 @@ static int req_errno(struct tevent_req *req)
 	}
 }
 
+/*! [recv] */
 static int txn_recv(struct tevent_req *req)
 {
 	int err = req_errno(req);
@@ -166,6 +169,7 @@ static void txn_done(struct tevent_req *req)
 		printf("  caller: a transaction failed: %s\n", strerror(err));
 	}
 }
+/*! [recv] */
 
 int main(void)
 {

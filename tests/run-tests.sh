@@ -124,6 +124,15 @@ lint_pages() {
 			ok=1
 		fi
 	done
+	# A claim must open its paragraph: \xrefitem takes the paragraph
+	# to its end, so one inside a list item swallows the items after it.
+	awk 'FNR == 1 { prev = "" }
+	     /^[ \t]*\\claim2?\{/ && prev !~ /^[ \t]*$/ {
+		print FILENAME ":" FNR ": \\claim does not open a paragraph"
+		bad = 1
+	     }
+	     { prev = $0 }
+	     END { exit bad }' doc/*.dox || ok=1
 	grep -ohE '\\claim2?\{[a-z0-9_,:]+\}' doc/*.dox |
 		sed 's/.*{\(.*\)}/\1/' | tr ',' '\n' | sort -u >"$tmp/cited"
 	sed -n 's/^[[:space:]]*T(\([a-z0-9_]*\)),$/\1/p' tests/test_*.c |

@@ -286,6 +286,7 @@ static void test_freeing_the_active_request_of_a_stopped_queue_waits(
 	loop_once(f);
 	tevent_queue_stop(f->queue);
 	talloc_free(a);
+	assert_int_equal(tevent_queue_length(f->queue), 1);
 	loop_for_ms(f, 20);
 	assert_string_equal(f->log, "T:A C:A");
 	tevent_queue_start(f->queue);
@@ -321,6 +322,9 @@ static void test_start_after_untrigger_calls_the_trigger_again(
 	item_add(f, "B", true, true);
 	loop_once(f);
 	tevent_queue_start(f->queue);
+	assert_string_equal(f->log, "T:A");	/* not inside start */
+	loop_once(f);
+	assert_string_equal(f->log, "T:A T:A C:A");
 	drain(f);
 	assert_string_equal(f->log, "T:A T:A C:A T:B C:B");
 }
@@ -650,6 +654,27 @@ static void test_get_trace_callback_returns_what_was_set(void **pstate)
 	assert_null(cb);
 }
 
+static void test_trace_callback_sees_every_queue_of_the_context(
+	void **pstate)
+{
+	struct fixture *f = *pstate;
+	struct tevent_queue *other = tevent_queue_create(f, "other");
+	struct tevent_req *a, *b;
+
+	assert_non_null(other);
+	tevent_set_trace_queue_callback(f->ev, trace_log, f);
+	a = item_add(f, "A", false, false);		/* f->queue */
+	b = item_new(f, "B", false, false);
+	assert_non_null(tevent_queue_add_entry(other, f->ev, b, item_trigger,
+					       f));
+	talloc_free(a);
+	talloc_free(b);
+	tevent_set_trace_queue_callback(f->ev, NULL, NULL);
+	/* trace_log prints f->queue's length: 1, then 0 for B's points. */
+	assert_string_equal(f->log, "attach:0/1 attach:0/1 detach:0/1 "
+			    "detach:0/0");
+}
+
 /* ---- Teardown -------------------------------------------------------- */
 
 static void test_freeing_the_queue_leaves_its_requests_in_progress(
@@ -661,13 +686,16 @@ static void test_freeing_the_queue_leaves_its_requests_in_progress(
 
 	loop_once(f);
 	TALLOC_FREE(f->queue);
+	/* Both entries are gone; both requests stay. */
+	assert_string_equal(child_names(f, a),
+			    "[struct item_state][struct tevent_immediate]");
+	assert_string_equal(child_names(f, b),
+			    "[struct item_state][struct tevent_immediate]");
 	loop_for_ms(f, 20);
 	/* B is never triggered and its caller is never called. */
 	assert_string_equal(f->log, "T:A");
 	assert_true(tevent_req_is_in_progress(a));
 	assert_true(tevent_req_is_in_progress(b));
-	assert_string_equal(child_names(f, b),
-			    "[struct item_state][struct tevent_immediate]");
 	tevent_req_done(a);		/* the active one can still finish */
 	assert_string_equal(f->log, "T:A C:A");
 }
@@ -712,6 +740,7 @@ int main(int argc, char **argv)
 		T(test_trace_before_each_trigger_call),
 		T(test_blocker_reaching_the_head_is_traced_like_a_trigger),
 		T(test_get_trace_callback_returns_what_was_set),
+		T(test_trace_callback_sees_every_queue_of_the_context),
 		T(test_freeing_the_queue_leaves_its_requests_in_progress),
 #undef T
 	};

@@ -388,13 +388,14 @@ static void test_freed_waiting_request_is_never_triggered(void **pstate)
 	b = item_add(f, "B", true, true);
 	item_add(f, "C", true, true);
 	talloc_free(b);
+	assert_int_equal(tevent_queue_length(f->queue), 2);	/* at once */
 	while (tevent_queue_length(f->queue) > 0) {
 		loop_once(f);
 	}
 	assert_string_equal(f->log, "T:A C:A T:C C:C");
 }
 
-static void test_freeing_the_active_entry_starts_the_next_at_once(
+static void test_freeing_the_active_entry_lets_the_next_start(
 	void **pstate)
 {
 	struct fixture *f = *pstate;
@@ -513,7 +514,7 @@ int main(int argc, char **argv)
 		T(test_freeing_a_request_removes_its_entry_at_once),
 		T(test_next_trigger_runs_on_the_next_loop_turn),
 		T(test_freed_waiting_request_is_never_triggered),
-		T(test_freeing_the_active_entry_starts_the_next_at_once),
+		T(test_freeing_the_active_entry_lets_the_next_start),
 		T(test_epoll_takes_two_fd_events_on_one_descriptor),
 		T(test_epoll_aborts_on_a_third_fd_event),
 		T(test_default_backend_survives_a_third_fd_event),

@@ -5,7 +5,8 @@
 # Addresses, sizes of blocks, process ids, line numbers, unnamed frames
 # ("???") and valgrind's own malloc/free frames are left out.
 #
-# Only the first three errors are shown, then the count of all errors.
+# Only the first three errors are shown, then the count of all errors,
+# by kind.
 #
 # Usage: awk -v prog=NAME -f tests/valgrind-reduce.awk REPORT
 
@@ -37,6 +38,11 @@ function flush_frame(func, where,    lib) {
 
 /^(Invalid|Conditional|Use of|Syscall param|Mismatched|Source and)/ {
 	errors += 1
+	kind = $0
+	sub(/ of size [0-9]+$/, "", kind)
+	if (!(kind in count))
+		kinds[++nkinds] = kind
+	count[kind] += 1
 	if (errors <= 3)
 		print
 	done = 0
@@ -75,5 +81,8 @@ function flush_frame(func, where,    lib) {
 END {
 	if (errors > 3)
 		print "... and " (errors - 3) " more errors"
-	print "errors: " errors + 0
+	line = "errors: " errors + 0
+	for (i = 1; i <= nkinds; i++)
+		line = line (i == 1 ? " (" : ", ") count[kinds[i]] " " kinds[i]
+	print line (nkinds > 0 ? ")" : "")
 }
