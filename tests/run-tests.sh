@@ -162,7 +162,32 @@ lint_pages() {
 }
 run_test "lint:pages" "tests/run-tests.sh lint:pages" lint_pages
 
-# 6. The site builds with zero Doxygen warnings.
+# 6. Every queue function of the installed header is used by an example
+#    and named on a page.
+lint_api_coverage() {
+	local ok=0 fn n=0
+	# declarations only, not the header's comments (" * ...")
+	for fn in $(grep -v '^ \*' /usr/include/tevent.h |
+			grep -oE '\b_?tevent_(queue_[a-z_]+|[gs]et_trace_queue_callback)\(' |
+			tr -d '(' | sed 's/^_//' | sort -u); do
+		if ! grep -qw "$fn" examples/*.c; then
+			echo "$fn: used by no example"
+			ok=1
+		fi
+		if ! grep -qw "$fn" doc/*.dox; then
+			echo "$fn: named on no page"
+			ok=1
+		fi
+		n=$((n + 1))
+	done
+	echo "$n queue functions in /usr/include/tevent.h"
+	[ "$n" -ge 15 ] || ok=1
+	return $ok
+}
+run_test "lint:api-coverage" "tests/run-tests.sh lint:api-coverage" \
+	lint_api_coverage
+
+# 7. The site builds with zero Doxygen warnings.
 run_test "site:doxygen" "sh tests/doxygen.sh build" sh tests/doxygen.sh build
 
 echo
