@@ -57,6 +57,23 @@ $(B)/vg/%: examples/%.c | deps
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(VG_CFLAGS) $(WARNFLAGS) -o $@ $< $(PKG_CFLAGS) $(PKG_LIBS)
 
+# check-asan: AddressSanitizer and UBSan.
+ASAN_CFLAGS = -g -O1 -fsanitize=address,undefined -fno-omit-frame-pointer
+$(B)/asan/%: examples/%.c | deps
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(ASAN_CFLAGS) $(WARNFLAGS) -o $@ $< $(PKG_CFLAGS) $(PKG_LIBS)
+
+# The preloaded helpers of check-oom and check-leaks.
+$(B)/failmalloc.so: tests/failmalloc.c | deps
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) -shared -fPIC -O2 $(WARNFLAGS) -o $@ $< -ldl
+$(B)/leakcheck.so: tests/leakcheck.c | deps
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) -shared -fPIC -O2 $(WARNFLAGS) -o $@ $< $(PKG_CFLAGS) $(PKG_LIBS)
+
 $(B)/tests/%: tests/%.c tests/fixture.c tests/fixture.h | deps
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $@")

@@ -17,6 +17,9 @@
 /*! [build] */
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include <talloc.h>
 #include <tevent.h>
@@ -110,15 +113,21 @@ static bool job_recv(struct tevent_req *req)
 	return ok;
 }
 
+struct caller {
+	unsigned done;
+	bool failed;
+};
+
 static void job_done(struct tevent_req *req)
 {
-	unsigned *done = tevent_req_callback_data_void(req);
+	struct caller *c = tevent_req_callback_data_void(req);
 
 	if (!job_recv(req)) {
 		printf("  caller: a job failed\n");
+		c->failed = true;
 	}
 	TALLOC_FREE(req);
-	*done += 1;
+	c->done += 1;
 }
 
 /* Run jobs A and B through one queue. */
@@ -127,7 +136,7 @@ static int run(TALLOC_CTX *mem_ctx, struct tevent_context *ev,
 {
 	TALLOC_CTX *frame = talloc_new(mem_ctx);
 	struct tevent_queue *queue;
-	unsigned done = 0;
+	struct caller c = { .done = 0, .failed = false };
 	char name;
 
 	if (frame == NULL) {
@@ -143,22 +152,77 @@ static int run(TALLOC_CTX *mem_ctx, struct tevent_context *ev,
 		if (req == NULL) {
 			goto fail;
 		}
-		tevent_req_set_callback(req, job_done, &done);
+		tevent_req_set_callback(req, job_done, &c);
 	}
-	while (done < 2) {
+	while (c.done < 2) {
 		if (tevent_loop_once(ev) != 0) {
 			goto fail;
 		}
 	}
 	TALLOC_FREE(frame);
-	return 0;
+	return c.failed ? -1 : 0;
 fail:
 	TALLOC_FREE(frame);
 	return -1;
 }
 
-int main(void)
+/*! [backend] */
+/*
+ * The command line: "-b BACKEND" runs the program on that tevent
+ * backend, one of those that tevent_backend_list() names; without it,
+ * tevent picks its default. A bad argument ends the program with a usage
+ * line on stderr and exit status 2.
+ */
+static void usage(const char *prog)
 {
+	const char **names = tevent_backend_list(NULL);
+	size_t i;
+
+	fprintf(stderr, "usage: %s [-b BACKEND]; BACKEND is one of:", prog);
+	for (i = 0; names != NULL && names[i] != NULL; i++) {
+		fprintf(stderr, " %s", names[i]);
+	}
+	fprintf(stderr, "\n");
+	talloc_free(names);
+	exit(2);
+}
+
+static const char *backend_from_args(int argc, char **argv)
+{
+	const char **names;
+	const char *backend = NULL;
+	bool known = false;
+	size_t i;
+	int opt;
+
+	opterr = 0;		/* usage() says it all, in one line */
+	while ((opt = getopt(argc, argv, "b:")) != -1) {
+		if (opt != 'b') {
+			usage(argv[0]);
+		}
+		backend = optarg;
+	}
+	if (optind != argc) {
+		usage(argv[0]);
+	}
+	if (backend == NULL) {
+		return NULL;
+	}
+	names = tevent_backend_list(NULL);
+	for (i = 0; names != NULL && names[i] != NULL; i++) {
+		known = known || strcmp(names[i], backend) == 0;
+	}
+	talloc_free(names);
+	if (!known) {
+		usage(argv[0]);
+	}
+	return backend;
+}
+/*! [backend] */
+
+int main(int argc, char **argv)
+{
+	const char *backend = backend_from_args(argc, argv);
 	TALLOC_CTX *mem_ctx;
 	struct tevent_context *ev;
 	int ret;
@@ -168,7 +232,7 @@ int main(void)
 		fprintf(stderr, "out of memory\n");
 		return 1;
 	}
-	ev = tevent_context_init(mem_ctx);
+	ev = tevent_context_init_byname(mem_ctx, backend);
 	if (ev == NULL) {
 		fprintf(stderr, "out of memory\n");
 		talloc_free(mem_ctx);

@@ -18,6 +18,9 @@
 /*! [build] */
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include <talloc.h>
 #include <tevent.h>
@@ -54,7 +57,7 @@ static struct tevent_req *step_send(TALLOC_CTX *mem_ctx,
 /*! [teardown] */
 /* A context, a queue, an active request A and a waiting request B;
  * then everything is freed, the context first or last. */
-static bool run(bool context_first)
+static bool run(const char *backend, bool context_first)
 {
 	TALLOC_CTX *mem_ctx = talloc_new(NULL);
 	struct tevent_context *ev;
@@ -64,7 +67,7 @@ static bool run(bool context_first)
 	if (mem_ctx == NULL) {
 		return false;
 	}
-	ev = tevent_context_init(mem_ctx);
+	ev = tevent_context_init_byname(mem_ctx, backend);
 	queue = tevent_queue_create(mem_ctx, "steps");
 	a = step_send(mem_ctx, ev, queue);
 	b = step_send(mem_ctx, ev, queue);
@@ -89,15 +92,74 @@ static bool run(bool context_first)
 }
 /*! [teardown] */
 
-int main(void)
+/*! [backend] */
+/*
+ * The command line: "-b BACKEND" runs the program on that tevent
+ * backend, one of those that tevent_backend_list() names; without it,
+ * tevent picks its default. A bad argument ends the program with a usage
+ * line on stderr and exit status 2.
+ */
+static void usage(const char *prog)
 {
+	const char **names = tevent_backend_list(NULL);
+	size_t i;
+
+	fprintf(stderr, "usage: %s [-b BACKEND]; BACKEND is one of:", prog);
+	for (i = 0; names != NULL && names[i] != NULL; i++) {
+		fprintf(stderr, " %s", names[i]);
+	}
+	fprintf(stderr, "\n");
+	talloc_free(names);
+	exit(2);
+}
+
+static const char *backend_from_args(int argc, char **argv)
+{
+	const char **names;
+	const char *backend = NULL;
+	bool known = false;
+	size_t i;
+	int opt;
+
+	opterr = 0;		/* usage() says it all, in one line */
+	while ((opt = getopt(argc, argv, "b:")) != -1) {
+		if (opt != 'b') {
+			usage(argv[0]);
+		}
+		backend = optarg;
+	}
+	if (optind != argc) {
+		usage(argv[0]);
+	}
+	if (backend == NULL) {
+		return NULL;
+	}
+	names = tevent_backend_list(NULL);
+	for (i = 0; names != NULL && names[i] != NULL; i++) {
+		known = known || strcmp(names[i], backend) == 0;
+	}
+	talloc_free(names);
+	if (!known) {
+		usage(argv[0]);
+	}
+	return backend;
+}
+/*! [backend] */
+
+int main(int argc, char **argv)
+{
+	const char *backend = backend_from_args(argc, argv);
 	bool ok;
 
 	/*! [main] */
-	ok = run(true);
+	ok = run(backend, true);
 	printf("context freed first: %s\n", ok ? "done" : "failed");
-	ok = ok && run(false);
+	ok = ok && run(backend, false);
 	printf("context freed last: %s\n", ok ? "done" : "failed");
 	/*! [main] */
-	return ok ? 0 : 1;
+	if (!ok) {
+		fprintf(stderr, "pitfall_teardown_order: out of memory\n");
+		return 1;
+	}
+	return 0;
 }

@@ -17,6 +17,9 @@
 /*! [build] */
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include <talloc.h>
 #include <tevent.h>
@@ -96,16 +99,40 @@ static bool write_recv(struct tevent_req *req)
 	return ok;
 }
 
+/* The caller's side: writes not yet reported back, and any failure. */
+struct caller {
+	size_t pending;
+	bool failed;
+};
+
 /* The caller's callback: the write is over; receive it, free it. */
 static void write_done(struct tevent_req *req)
 {
-	size_t *pending = tevent_req_callback_data_void(req);
+	struct caller *c = tevent_req_callback_data_void(req);
 
 	if (!write_recv(req)) {
 		printf("  caller: a write failed\n");
+		c->failed = true;
 	}
 	TALLOC_FREE(req);
-	*pending -= 1;
+	c->pending -= 1;
+}
+
+/*
+ * A blocker's request finishes only if hold_send() failed, or if
+ * somebody finishes it: main() does, to show that this changes nothing.
+ * The request stays allocated; main() frees it.
+ */
+static void hold_done(struct tevent_req *req)
+{
+	struct caller *c = tevent_req_callback_data_void(req);
+	enum tevent_req_state state;
+	uint64_t err;
+
+	if (tevent_req_is_error(req, &state, &err)) {
+		printf("  caller: a blocker failed\n");
+		c->failed = true;
+	}
 }
 /*! [write] */
 
@@ -139,13 +166,68 @@ static bool wait_ms(struct tevent_context *ev, unsigned ms)
 }
 /*! [wait] */
 
-int main(void)
+/*! [backend] */
+/*
+ * The command line: "-b BACKEND" runs the program on that tevent
+ * backend, one of those that tevent_backend_list() names; without it,
+ * tevent picks its default. A bad argument ends the program with a usage
+ * line on stderr and exit status 2.
+ */
+static void usage(const char *prog)
 {
+	const char **names = tevent_backend_list(NULL);
+	size_t i;
+
+	fprintf(stderr, "usage: %s [-b BACKEND]; BACKEND is one of:", prog);
+	for (i = 0; names != NULL && names[i] != NULL; i++) {
+		fprintf(stderr, " %s", names[i]);
+	}
+	fprintf(stderr, "\n");
+	talloc_free(names);
+	exit(2);
+}
+
+static const char *backend_from_args(int argc, char **argv)
+{
+	const char **names;
+	const char *backend = NULL;
+	bool known = false;
+	size_t i;
+	int opt;
+
+	opterr = 0;		/* usage() says it all, in one line */
+	while ((opt = getopt(argc, argv, "b:")) != -1) {
+		if (opt != 'b') {
+			usage(argv[0]);
+		}
+		backend = optarg;
+	}
+	if (optind != argc) {
+		usage(argv[0]);
+	}
+	if (backend == NULL) {
+		return NULL;
+	}
+	names = tevent_backend_list(NULL);
+	for (i = 0; names != NULL && names[i] != NULL; i++) {
+		known = known || strcmp(names[i], backend) == 0;
+	}
+	talloc_free(names);
+	if (!known) {
+		usage(argv[0]);
+	}
+	return backend;
+}
+/*! [backend] */
+
+int main(int argc, char **argv)
+{
+	const char *backend = backend_from_args(argc, argv);
 	TALLOC_CTX *mem_ctx;
 	struct tevent_context *ev;
 	struct tevent_queue *queue;
 	struct tevent_req *connecting, *flush;
-	size_t pending = 0;
+	struct caller c = { .pending = 0, .failed = false };
 	const char *writes[] = { "hello", "world" };
 	size_t i;
 
@@ -154,7 +236,7 @@ int main(void)
 		fprintf(stderr, "out of memory\n");
 		return 1;
 	}
-	ev = tevent_context_init(mem_ctx);
+	ev = tevent_context_init_byname(mem_ctx, backend);
 	queue = tevent_queue_create(mem_ctx, "connection");
 	if (ev == NULL || queue == NULL) {
 		goto nomem;
@@ -166,28 +248,30 @@ int main(void)
 	if (connecting == NULL) {
 		goto nomem;
 	}
+	tevent_req_set_callback(connecting, hold_done, &c);
 	for (i = 0; i < 2; i++) {
 		struct tevent_req *req = write_send(mem_ctx, ev, queue,
 						    writes[i]);
 		if (req == NULL) {
 			goto nomem;
 		}
-		tevent_req_set_callback(req, write_done, &pending);
-		pending += 1;
+		tevent_req_set_callback(req, write_done, &c);
+		c.pending += 1;
 	}
 	/* A flush point: later writes wait until the flush is over. */
 	flush = hold_send(mem_ctx, ev, queue);
 	if (flush == NULL) {
 		goto nomem;
 	}
+	tevent_req_set_callback(flush, hold_done, &c);
 	{
 		struct tevent_req *req = write_send(mem_ctx, ev, queue,
 						    "after the flush");
 		if (req == NULL) {
 			goto nomem;
 		}
-		tevent_req_set_callback(req, write_done, &pending);
-		pending += 1;
+		tevent_req_set_callback(req, write_done, &c);
+		c.pending += 1;
 	}
 	printf("main: queue length %zu: blocker, 2 writes, blocker, write\n",
 	       tevent_queue_length(queue));
@@ -195,14 +279,14 @@ int main(void)
 	if (!wait_ms(ev, 20)) {
 		goto failed;
 	}
-	printf("main: 20 ms later, writes pending: %zu\n", pending);
+	printf("main: 20 ms later, writes pending: %zu\n", c.pending);
 
 	tevent_req_done(connecting);
 	printf("main: finished the blocker's request, but did not free it\n");
 	if (!wait_ms(ev, 20)) {
 		goto failed;
 	}
-	printf("main: 20 ms later, writes pending: %zu\n", pending);
+	printf("main: 20 ms later, writes pending: %zu\n", c.pending);
 
 	printf("main: connected, freeing the first blocker\n");
 	TALLOC_FREE(connecting);
@@ -210,11 +294,11 @@ int main(void)
 		goto failed;
 	}
 	printf("main: 20 ms later, writes pending: %zu, queue length %zu\n",
-	       pending, tevent_queue_length(queue));
+	       c.pending, tevent_queue_length(queue));
 
 	printf("main: flushed, freeing the second blocker\n");
 	TALLOC_FREE(flush);
-	while (pending > 0) {
+	while (c.pending > 0) {
 		if (tevent_loop_once(ev) != 0) {
 			goto failed;
 		}
@@ -224,6 +308,10 @@ int main(void)
 	/*! [main] */
 
 	talloc_free(mem_ctx);
+	if (c.failed) {
+		fprintf(stderr, "queue_blocker: a request failed\n");
+		return 1;
+	}
 	return 0;
 
 failed:

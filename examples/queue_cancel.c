@@ -18,7 +18,9 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <talloc.h>
 #include <tevent.h>
@@ -167,12 +169,14 @@ struct caller {
 	struct tevent_context *ev;
 	struct tevent_queue *queue;
 	size_t pending;
+	int error;		/* the first unexpected failure */
 };
 
 /* What the callback needs to know of one job; a child of its request. */
 struct job_call {
 	struct caller *c;
 	const char *name;	/* a string literal: outlives the request */
+	struct tevent_req **slot;	/* the caller's pointer, or NULL */
 };
 
 static void job_done(struct tevent_req *req)
@@ -182,34 +186,45 @@ static void job_done(struct tevent_req *req)
 	const char *name = call->name;
 	int err = job_recv(req);
 
+	if (call->slot != NULL) {
+		*call->slot = NULL;	/* the caller's pointer must not dangle */
+	}
 	TALLOC_FREE(req);	/* and call with it */
 	c->pending -= 1;
 	if (err != 0) {
 		printf("  caller: %s failed: %s\n", name, strerror(err));
+		if (err != ECANCELED && c->error == 0) {
+			c->error = err;
+		}
 		return;
 	}
 	printf("  caller: %s done\n", name);
 }
 
-static struct tevent_req *add_job(struct caller *c, const char *name,
-				  unsigned work_ms)
+/* Send a job; if slot is not NULL, keep the request there until the
+ * callback frees it. */
+static bool add_job(struct caller *c, const char *name, unsigned work_ms,
+		    struct tevent_req **slot)
 {
 	struct tevent_req *req;
 	struct job_call *call;
 
 	req = job_send(c, c->ev, c->queue, name, work_ms);
 	if (req == NULL) {
-		return NULL;
+		return false;
 	}
 	call = talloc(req, struct job_call);
 	if (call == NULL) {
 		TALLOC_FREE(req);
-		return NULL;
+		return false;
 	}
-	*call = (struct job_call) { .c = c, .name = name };
+	*call = (struct job_call) { .c = c, .name = name, .slot = slot };
 	tevent_req_set_callback(req, job_done, call);
+	if (slot != NULL) {
+		*slot = req;
+	}
 	c->pending += 1;
-	return req;
+	return true;
 }
 
 /* Turn the event loop until every job has reported back. */
@@ -220,19 +235,18 @@ static bool run_jobs(struct caller *c)
 			return false;
 		}
 	}
-	return true;
+	return c->error == 0;
 }
 /*! [caller] */
 
 /*! [free waiting] */
 static bool free_a_waiting_request(struct caller *c)
 {
-	struct tevent_req *b;
+	struct tevent_req *b = NULL;
 
 	printf("1. a waiting request is freed\n");
-	if (add_job(c, "A", 10) == NULL ||
-	    (b = add_job(c, "B", 10)) == NULL ||
-	    add_job(c, "C", 10) == NULL) {
+	if (!add_job(c, "A", 10, NULL) || !add_job(c, "B", 10, &b) ||
+	    !add_job(c, "C", 10, NULL)) {
 		return false;
 	}
 	TALLOC_FREE(b);		/* B's caller gives up on it */
@@ -246,16 +260,16 @@ static bool free_a_waiting_request(struct caller *c)
 /*! [cancel waiting] */
 static bool cancel_a_waiting_request(struct caller *c)
 {
-	struct tevent_req *a, *b;
+	struct tevent_req *a = NULL, *b = NULL;
 	bool ok;
 
 	printf("2. a waiting request is cancelled\n");
-	if ((a = add_job(c, "A", 10)) == NULL ||
-	    (b = add_job(c, "B", 10)) == NULL ||
-	    add_job(c, "C", 10) == NULL) {
+	if (!add_job(c, "A", 10, &a) || !add_job(c, "B", 10, &b) ||
+	    !add_job(c, "C", 10, NULL)) {
 		return false;
 	}
-	if (tevent_loop_once(c->ev) != 0) {	/* A starts */
+	if (tevent_loop_once(c->ev) != 0 ||	/* A starts */
+	    a == NULL || b == NULL) {		/* or failed, and is gone */
 		return false;
 	}
 	ok = tevent_req_cancel(a);
@@ -270,14 +284,14 @@ static bool cancel_a_waiting_request(struct caller *c)
 /*! [release active] */
 static bool release_the_active_entry(struct caller *c)
 {
-	struct tevent_req *a;
+	struct tevent_req *a = NULL;
 
 	printf("3. the active request frees its queue entry\n");
-	if ((a = add_job(c, "A", 60)) == NULL ||
-	    add_job(c, "B", 10) == NULL) {
+	if (!add_job(c, "A", 60, &a) || !add_job(c, "B", 10, NULL)) {
 		return false;
 	}
-	if (tevent_loop_once(c->ev) != 0) {	/* A starts */
+	if (tevent_loop_once(c->ev) != 0 ||	/* A starts */
+	    a == NULL) {			/* or failed, and is gone */
 		return false;
 	}
 	job_release_queue(a);
@@ -287,8 +301,63 @@ static bool release_the_active_entry(struct caller *c)
 }
 /*! [release active] */
 
-int main(void)
+/*! [backend] */
+/*
+ * The command line: "-b BACKEND" runs the program on that tevent
+ * backend, one of those that tevent_backend_list() names; without it,
+ * tevent picks its default. A bad argument ends the program with a usage
+ * line on stderr and exit status 2.
+ */
+static void usage(const char *prog)
 {
+	const char **names = tevent_backend_list(NULL);
+	size_t i;
+
+	fprintf(stderr, "usage: %s [-b BACKEND]; BACKEND is one of:", prog);
+	for (i = 0; names != NULL && names[i] != NULL; i++) {
+		fprintf(stderr, " %s", names[i]);
+	}
+	fprintf(stderr, "\n");
+	talloc_free(names);
+	exit(2);
+}
+
+static const char *backend_from_args(int argc, char **argv)
+{
+	const char **names;
+	const char *backend = NULL;
+	bool known = false;
+	size_t i;
+	int opt;
+
+	opterr = 0;		/* usage() says it all, in one line */
+	while ((opt = getopt(argc, argv, "b:")) != -1) {
+		if (opt != 'b') {
+			usage(argv[0]);
+		}
+		backend = optarg;
+	}
+	if (optind != argc) {
+		usage(argv[0]);
+	}
+	if (backend == NULL) {
+		return NULL;
+	}
+	names = tevent_backend_list(NULL);
+	for (i = 0; names != NULL && names[i] != NULL; i++) {
+		known = known || strcmp(names[i], backend) == 0;
+	}
+	talloc_free(names);
+	if (!known) {
+		usage(argv[0]);
+	}
+	return backend;
+}
+/*! [backend] */
+
+int main(int argc, char **argv)
+{
+	const char *backend = backend_from_args(argc, argv);
 	TALLOC_CTX *mem_ctx;
 	struct caller *c;
 	bool ok;
@@ -302,7 +371,7 @@ int main(void)
 	if (c == NULL) {
 		goto nomem;
 	}
-	c->ev = tevent_context_init(c);
+	c->ev = tevent_context_init_byname(c, backend);
 	c->queue = tevent_queue_create(c, "jobs");
 	if (c->ev == NULL || c->queue == NULL) {
 		goto nomem;
@@ -310,12 +379,12 @@ int main(void)
 
 	ok = free_a_waiting_request(c) && cancel_a_waiting_request(c) &&
 	     release_the_active_entry(c);
-	talloc_free(mem_ctx);
 	if (!ok) {
-		fprintf(stderr, "queue_cancel: failed\n");
-		return 1;
+		fprintf(stderr, "queue_cancel: failed: %s\n",
+			strerror(c->error != 0 ? c->error : ENOMEM));
 	}
-	return 0;
+	talloc_free(mem_ctx);
+	return ok ? 0 : 1;
 
 nomem:
 	fprintf(stderr, "out of memory\n");

@@ -17,7 +17,9 @@
 /*! [build] */
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <talloc.h>
 #include <tevent.h>
@@ -99,6 +101,7 @@ static struct tevent_req *lookup_send(TALLOC_CTX *mem_ctx,
 /*! [caller] */
 struct caller {
 	const char *answered;	/* key of the last answer, or NULL */
+	bool failed;		/* a lookup failed */
 };
 
 static bool lookup_recv(struct tevent_req *req, const char **pkey)
@@ -124,6 +127,7 @@ static void lookup_done(struct tevent_req *req)
 	TALLOC_FREE(req);
 	if (!ok) {
 		printf("  caller: a lookup failed\n");
+		c->failed = true;
 		return;
 	}
 	c->answered = key;
@@ -170,8 +174,63 @@ static bool wait_answer(struct tevent_context *ev, struct caller *c,
 }
 /*! [caller] */
 
-int main(void)
+/*! [backend] */
+/*
+ * The command line: "-b BACKEND" runs the program on that tevent
+ * backend, one of those that tevent_backend_list() names; without it,
+ * tevent picks its default. A bad argument ends the program with a usage
+ * line on stderr and exit status 2.
+ */
+static void usage(const char *prog)
 {
+	const char **names = tevent_backend_list(NULL);
+	size_t i;
+
+	fprintf(stderr, "usage: %s [-b BACKEND]; BACKEND is one of:", prog);
+	for (i = 0; names != NULL && names[i] != NULL; i++) {
+		fprintf(stderr, " %s", names[i]);
+	}
+	fprintf(stderr, "\n");
+	talloc_free(names);
+	exit(2);
+}
+
+static const char *backend_from_args(int argc, char **argv)
+{
+	const char **names;
+	const char *backend = NULL;
+	bool known = false;
+	size_t i;
+	int opt;
+
+	opterr = 0;		/* usage() says it all, in one line */
+	while ((opt = getopt(argc, argv, "b:")) != -1) {
+		if (opt != 'b') {
+			usage(argv[0]);
+		}
+		backend = optarg;
+	}
+	if (optind != argc) {
+		usage(argv[0]);
+	}
+	if (backend == NULL) {
+		return NULL;
+	}
+	names = tevent_backend_list(NULL);
+	for (i = 0; names != NULL && names[i] != NULL; i++) {
+		known = known || strcmp(names[i], backend) == 0;
+	}
+	talloc_free(names);
+	if (!known) {
+		usage(argv[0]);
+	}
+	return backend;
+}
+/*! [backend] */
+
+int main(int argc, char **argv)
+{
+	const char *backend = backend_from_args(argc, argv);
 	TALLOC_CTX *mem_ctx;
 	struct tevent_context *ev;
 	struct tevent_queue *queue;
@@ -183,7 +242,7 @@ int main(void)
 		fprintf(stderr, "out of memory\n");
 		return 1;
 	}
-	ev = tevent_context_init(mem_ctx);
+	ev = tevent_context_init_byname(mem_ctx, backend);
 	queue = tevent_queue_create(mem_ctx, "lookups");
 	c = talloc_zero(mem_ctx, struct caller);
 	if (ev == NULL || queue == NULL || c == NULL) {
@@ -201,8 +260,8 @@ int main(void)
 	tevent_req_set_callback(b, lookup_done, c);
 	printf("main: callbacks set, queue length %zu\n",
 	       tevent_queue_length(queue));
-	if (!wait_answer(ev, c, "B", 50)) {
-		printf("main: no answer for B after 50 ms\n");
+	if (!wait_answer(ev, c, "B", 50) || c->failed) {
+		goto failed;
 	}
 	/*! [when] */
 
@@ -215,15 +274,21 @@ int main(void)
 	tevent_req_set_callback(d, lookup_done, c);
 	printf("main: callback set; request in progress: %s\n",
 	       tevent_req_is_in_progress(d) ? "yes" : "no");
-	if (!wait_answer(ev, c, "C", 50)) {
-		printf("main: no answer for C after 50 ms, queue length %zu\n",
-		       tevent_queue_length(queue));
-		TALLOC_FREE(d);
+	if (wait_answer(ev, c, "C", 50) || c->failed) {
+		goto failed;	/* then the trap did not spring */
 	}
+	printf("main: no answer for C after 50 ms, queue length %zu\n",
+	       tevent_queue_length(queue));
+	TALLOC_FREE(d);
 	/*! [trap] */
 
 	talloc_free(mem_ctx);
 	return 0;
+
+failed:
+	fprintf(stderr, "queue_optimize_empty: a lookup failed\n");
+	talloc_free(mem_ctx);
+	return 1;
 
 nomem:
 	fprintf(stderr, "out of memory\n");

@@ -17,6 +17,9 @@
 /*! [build] */
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include <talloc.h>
 #include <tevent.h>
@@ -98,6 +101,7 @@ struct demo {
 	struct tevent_req *held;	/* A, finished but not yet freed */
 	bool b_done;
 	bool waited;
+	bool failed;			/* a step failed (out of memory) */
 };
 
 /* A's caller takes the result and keeps the request, not freeing it. */
@@ -105,9 +109,11 @@ static void a_done_keep(struct tevent_req *req)
 {
 	struct demo *d = tevent_req_callback_data(req, struct demo);
 
-	printf("  callback A: %s, request kept\n",
-	       step_recv(req) ? "done" : "failed");
+	bool ok = step_recv(req);
+
+	printf("  callback A: %s, request kept\n", ok ? "done" : "failed");
 	d->held = req;
+	d->failed |= !ok;
 }
 
 /* B's caller does it right: take the result, free the request. */
@@ -115,10 +121,12 @@ static void b_done_free(struct tevent_req *req)
 {
 	struct demo *d = tevent_req_callback_data(req, struct demo);
 
-	printf("  callback B: %s, request freed\n",
-	       step_recv(req) ? "done" : "failed");
+	bool ok = step_recv(req);
+
+	printf("  callback B: %s, request freed\n", ok ? "done" : "failed");
 	TALLOC_FREE(req);
 	d->b_done = true;
+	d->failed |= !ok;
 }
 /*! [callbacks] */
 
@@ -139,21 +147,75 @@ static void waited(struct tevent_context *ev, struct tevent_timer *te,
 }
 /*! [timer] */
 
-int main(void)
+/*! [backend] */
+/*
+ * The command line: "-b BACKEND" runs the program on that tevent
+ * backend, one of those that tevent_backend_list() names; without it,
+ * tevent picks its default. A bad argument ends the program with a usage
+ * line on stderr and exit status 2.
+ */
+static void usage(const char *prog)
 {
+	const char **names = tevent_backend_list(NULL);
+	size_t i;
+
+	fprintf(stderr, "usage: %s [-b BACKEND]; BACKEND is one of:", prog);
+	for (i = 0; names != NULL && names[i] != NULL; i++) {
+		fprintf(stderr, " %s", names[i]);
+	}
+	fprintf(stderr, "\n");
+	talloc_free(names);
+	exit(2);
+}
+
+static const char *backend_from_args(int argc, char **argv)
+{
+	const char **names;
+	const char *backend = NULL;
+	bool known = false;
+	size_t i;
+	int opt;
+
+	opterr = 0;		/* usage() says it all, in one line */
+	while ((opt = getopt(argc, argv, "b:")) != -1) {
+		if (opt != 'b') {
+			usage(argv[0]);
+		}
+		backend = optarg;
+	}
+	if (optind != argc) {
+		usage(argv[0]);
+	}
+	if (backend == NULL) {
+		return NULL;
+	}
+	names = tevent_backend_list(NULL);
+	for (i = 0; names != NULL && names[i] != NULL; i++) {
+		known = known || strcmp(names[i], backend) == 0;
+	}
+	talloc_free(names);
+	if (!known) {
+		usage(argv[0]);
+	}
+	return backend;
+}
+/*! [backend] */
+
+int main(int argc, char **argv)
+{
+	const char *backend = backend_from_args(argc, argv);
 	TALLOC_CTX *mem_ctx;
 	struct tevent_context *ev;
 	struct tevent_req *a, *b;
 	struct tevent_timer *te;
 	struct demo *d;
-	int ret = 1;
 
 	mem_ctx = talloc_new(NULL);
 	if (mem_ctx == NULL) {
 		fprintf(stderr, "out of memory\n");
 		return 1;
 	}
-	ev = tevent_context_init(mem_ctx);
+	ev = tevent_context_init_byname(mem_ctx, backend);
 	d = talloc_zero(mem_ctx, struct demo);
 	if (ev == NULL || d == NULL) {
 		goto nomem;
@@ -184,6 +246,9 @@ int main(void)
 	if (tevent_loop_once(ev) != 0) {
 		goto loop_failed;
 	}
+	if (d->failed) {
+		goto step_failed;
+	}
 	printf("main: A finished but is still allocated, "
 	       "queue length %zu\n", tevent_queue_length(d->queue));
 
@@ -196,6 +261,9 @@ int main(void)
 		if (tevent_loop_once(ev) != 0) {
 			goto loop_failed;
 		}
+	}
+	if (d->failed) {
+		goto step_failed;
 	}
 	/*! [stall] */
 
@@ -214,10 +282,16 @@ int main(void)
 	       tevent_queue_length(d->queue));
 	/*! [free] */
 
-	ret = d->b_done ? 0 : 1;
+	if (d->failed || !d->b_done) {
+		goto step_failed;
+	}
 	talloc_free(mem_ctx);
-	return ret;
+	return 0;
 
+step_failed:
+	fprintf(stderr, "queue_progression: a step failed\n");
+	talloc_free(mem_ctx);
+	return 1;
 loop_failed:
 	fprintf(stderr, "tevent_loop_once failed\n");
 	talloc_free(mem_ctx);

@@ -15,8 +15,11 @@
  */
 /*! [build] */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <talloc.h>
 #include <tevent.h>
@@ -171,8 +174,63 @@ static void job_done(struct tevent_req *req)
 }
 /*! [caller] */
 
-int main(void)
+/*! [backend] */
+/*
+ * The command line: "-b BACKEND" runs the program on that tevent
+ * backend, one of those that tevent_backend_list() names; without it,
+ * tevent picks its default. A bad argument ends the program with a usage
+ * line on stderr and exit status 2.
+ */
+static void usage(const char *prog)
 {
+	const char **names = tevent_backend_list(NULL);
+	size_t i;
+
+	fprintf(stderr, "usage: %s [-b BACKEND]; BACKEND is one of:", prog);
+	for (i = 0; names != NULL && names[i] != NULL; i++) {
+		fprintf(stderr, " %s", names[i]);
+	}
+	fprintf(stderr, "\n");
+	talloc_free(names);
+	exit(2);
+}
+
+static const char *backend_from_args(int argc, char **argv)
+{
+	const char **names;
+	const char *backend = NULL;
+	bool known = false;
+	size_t i;
+	int opt;
+
+	opterr = 0;		/* usage() says it all, in one line */
+	while ((opt = getopt(argc, argv, "b:")) != -1) {
+		if (opt != 'b') {
+			usage(argv[0]);
+		}
+		backend = optarg;
+	}
+	if (optind != argc) {
+		usage(argv[0]);
+	}
+	if (backend == NULL) {
+		return NULL;
+	}
+	names = tevent_backend_list(NULL);
+	for (i = 0; names != NULL && names[i] != NULL; i++) {
+		known = known || strcmp(names[i], backend) == 0;
+	}
+	talloc_free(names);
+	if (!known) {
+		usage(argv[0]);
+	}
+	return backend;
+}
+/*! [backend] */
+
+int main(int argc, char **argv)
+{
+	const char *backend = backend_from_args(argc, argv);
 	static const struct {
 		const char *name;
 		unsigned delay_ms;
@@ -191,7 +249,7 @@ int main(void)
 		return 1;
 	}
 	/*! [main] */
-	ev = tevent_context_init(mem_ctx);
+	ev = tevent_context_init_byname(mem_ctx, backend);
 	c = talloc_zero(mem_ctx, struct caller);
 	if (ev == NULL || c == NULL) {
 		goto nomem;
@@ -224,10 +282,14 @@ int main(void)
 			break;
 		}
 	}
+	if (ret == 0 && c->error != 0) {
+		fprintf(stderr, "queue_serialized: a job failed: %s\n",
+			strerror(c->error));
+		ret = 1;
+	}
 	if (ret == 0) {
 		printf("main: all jobs done, queue length %zu\n",
 		       tevent_queue_length(c->queue));
-		ret = (c->error != 0) ? 1 : 0;
 	}
 	/*! [main] */
 	talloc_free(mem_ctx);

@@ -1,9 +1,9 @@
 /*
  * queue_socket_writer.c - several large writes into one socket.
  *
- * Four writers each send a 64 KiB message into the same end of a
- * socketpair whose send buffer is small, so every message needs many
- * write() calls. With a tevent_queue the reader gets each message whole
+ * Four writers (or -n WRITERS) each send a 64 KiB message into the same
+ * end of a socketpair whose send buffer is small, so every message needs
+ * many write() calls. With a tevent_queue the reader gets each message whole
  * and in order; without one, the writers' chunks interleave.
  * Explained on the page "The tevent_queue tutorial" (tevent_queue_tutorial).
  *
@@ -28,7 +28,8 @@
 #include <talloc.h>
 #include <tevent.h>
 
-#define MSG_COUNT 4
+#define DEFAULT_WRITERS 4	/* one message per writer */
+#define MAX_WRITERS 26		/* messages are filled with A to Z */
 #define MSG_SIZE (64 * 1024)
 #define CHUNK_SIZE 4096		/* at most this much per write() or read() */
 #define SNDBUF_SIZE 4096	/* a small send buffer: writes block often */
@@ -294,17 +295,18 @@ static void writer_done(struct tevent_req *req)
  * it is intact: found whole at its own place in the stream, where a
  * receiver that knows the message sizes will look for it.
  */
-static void report(const uint8_t *sent, const uint8_t *received)
+static void report(const uint8_t *sent, const uint8_t *received,
+		   unsigned messages)
 {
 	size_t m, i;
 
-	for (m = 0; m < MSG_COUNT; m++) {
+	for (m = 0; m < messages; m++) {
 		uint8_t byte = sent[m * MSG_SIZE];
 		size_t count = 0;
 		bool intact = memcmp(received + m * MSG_SIZE,
 				     sent + m * MSG_SIZE, MSG_SIZE) == 0;
 
-		for (i = 0; i < MSG_COUNT * MSG_SIZE; i++) {
+		for (i = 0; i < messages * MSG_SIZE; i++) {
 			count += (received[i] == byte);
 		}
 		printf("  message %c: %zu of %d bytes received, intact: %s\n",
@@ -325,28 +327,31 @@ static int set_nonblocking(int fd)
 /*! [run] */
 /* Send all messages through one socket, serialized by queue if given. */
 static int run(TALLOC_CTX *mem_ctx, struct tevent_context *ev,
-	       struct tevent_queue *queue, const uint8_t *data)
+	       struct tevent_queue *queue, const uint8_t *data,
+	       unsigned count)
 {
 	TALLOC_CTX *frame;	/* all of this run, freed at its end */
 	struct writers *w;
 	struct tevent_req *reader;
 	uint8_t *stream = NULL;
 	int sv[2];
-	int dups[MSG_COUNT];
+	int *dups;		/* a descriptor per unqueued writer */
 	int sndbuf = SNDBUF_SIZE;
 	int ret;
 	size_t m;
 
-	for (m = 0; m < MSG_COUNT; m++) {
+	frame = talloc_new(mem_ctx);
+	dups = talloc_array(frame, int, count);
+	if (frame == NULL || dups == NULL) {
+		TALLOC_FREE(frame);
+		return ENOMEM;
+	}
+	for (m = 0; m < count; m++) {
 		dups[m] = -1;
 	}
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1) {
+		TALLOC_FREE(frame);
 		return errno;
-	}
-	frame = talloc_new(mem_ctx);
-	if (frame == NULL) {
-		ret = ENOMEM;
-		goto done;
 	}
 	if (set_nonblocking(sv[0]) == -1 || set_nonblocking(sv[1]) == -1 ||
 	    setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sndbuf,
@@ -356,12 +361,12 @@ static int run(TALLOC_CTX *mem_ctx, struct tevent_context *ev,
 	}
 
 	w = talloc_zero(frame, struct writers);
-	reader = sock_read_send(frame, ev, sv[1], MSG_COUNT * MSG_SIZE);
+	reader = sock_read_send(frame, ev, sv[1], count * MSG_SIZE);
 	if (w == NULL || reader == NULL) {
 		ret = ENOMEM;
 		goto done;
 	}
-	for (m = 0; m < MSG_COUNT; m++) {
+	for (m = 0; m < count; m++) {
 		struct tevent_req *req;
 		int fd = sv[0];
 
@@ -385,33 +390,118 @@ static int run(TALLOC_CTX *mem_ctx, struct tevent_context *ev,
 		w->pending += 1;
 	}
 
-	/* Turn the event loop until the reader has finished. */
-	if (!tevent_req_poll(reader, ev)) {
-		ret = errno;
+	/* Turn the event loop until the reader has everything, or a writer
+	 * has failed: then the rest of the stream will never come. */
+	while (tevent_req_is_in_progress(reader) && w->error == 0) {
+		if (tevent_loop_once(ev) != 0) {
+			ret = errno;
+			goto done;
+		}
+	}
+	if (w->error != 0) {
+		ret = w->error;
 		goto done;
 	}
 	ret = sock_read_recv(reader, frame, &stream);
-	if (ret == 0 && (w->pending != 0 || w->error != 0)) {
-		ret = (w->error != 0) ? w->error : EIO;
+	if (ret == 0 && w->pending != 0) {
+		ret = EIO;	/* all bytes came, yet a writer is not done */
 	}
 	if (ret == 0) {
-		report(data, stream);
+		report(data, stream, count);
 	}
 done:
-	TALLOC_FREE(frame);	/* fd events go before their descriptors */
-	for (m = 0; m < MSG_COUNT; m++) {
+	for (m = 0; m < count; m++) {
 		if (dups[m] != -1) {
 			close(dups[m]);
 		}
 	}
+	TALLOC_FREE(frame);	/* fd events go before the socketpair */
 	close(sv[0]);
 	close(sv[1]);
 	return ret;
 }
 /*! [run] */
 
-int main(void)
+/*! [args] */
+/*
+ * The command line: "-b BACKEND" runs the program on that tevent
+ * backend, one of those that tevent_backend_list() names (without it,
+ * tevent picks its default); "-n WRITERS" sets the number of writers,
+ * 1 to 26 (4 without it). A bad argument ends the program with a usage
+ * line on stderr and exit status 2.
+ */
+struct options {
+	const char *backend;
+	unsigned writers;
+};
+
+static void usage(const char *prog)
 {
+	const char **names = tevent_backend_list(NULL);
+	size_t i;
+
+	fprintf(stderr, "usage: %s [-b BACKEND] [-n WRITERS (1-%d)]; "
+		"BACKEND is one of:", prog, MAX_WRITERS);
+	for (i = 0; names != NULL && names[i] != NULL; i++) {
+		fprintf(stderr, " %s", names[i]);
+	}
+	fprintf(stderr, "\n");
+	talloc_free(names);
+	exit(2);
+}
+
+static bool backend_is_known(const char *backend)
+{
+	const char **names = tevent_backend_list(NULL);
+	bool known = false;
+	size_t i;
+
+	for (i = 0; names != NULL && names[i] != NULL; i++) {
+		known = known || strcmp(names[i], backend) == 0;
+	}
+	talloc_free(names);
+	return known;
+}
+
+static struct options options_from_args(int argc, char **argv)
+{
+	struct options o = { .backend = NULL, .writers = DEFAULT_WRITERS };
+	char *end;
+	long n;
+	int opt;
+
+	opterr = 0;		/* usage() says it all, in one line */
+	while ((opt = getopt(argc, argv, "b:n:")) != -1) {
+		switch (opt) {
+		case 'b':
+			if (!backend_is_known(optarg)) {
+				usage(argv[0]);
+			}
+			o.backend = optarg;
+			break;
+		case 'n':
+			errno = 0;
+			n = strtol(optarg, &end, 10);
+			if (errno != 0 || end == optarg || *end != '\0' ||
+			    n < 1 || n > MAX_WRITERS) {
+				usage(argv[0]);	/* not a number, or out of range */
+			}
+			o.writers = (unsigned)n;
+			break;
+		default:
+			usage(argv[0]);
+		}
+	}
+	if (optind != argc) {
+		usage(argv[0]);
+	}
+	return o;
+}
+/*! [args] */
+
+int main(int argc, char **argv)
+{
+	struct options o = options_from_args(argc, argv);
 	TALLOC_CTX *mem_ctx;
 	struct tevent_context *ev;
 	struct tevent_queue *queue;
@@ -424,25 +514,25 @@ int main(void)
 		fprintf(stderr, "out of memory\n");
 		return 1;
 	}
-	ev = tevent_context_init(mem_ctx);
+	ev = tevent_context_init_byname(mem_ctx, o.backend);
 	queue = tevent_queue_create(mem_ctx, "socket writes");
-	data = talloc_array(mem_ctx, uint8_t, MSG_COUNT * MSG_SIZE);
+	data = talloc_array(mem_ctx, uint8_t, o.writers * MSG_SIZE);
 	if (ev == NULL || queue == NULL || data == NULL) {
 		fprintf(stderr, "out of memory\n");
 		talloc_free(mem_ctx);
 		return 1;
 	}
-	for (m = 0; m < MSG_COUNT; m++) {
+	for (m = 0; m < o.writers; m++) {
 		memset(data + m * MSG_SIZE, 'A' + (int)m, MSG_SIZE);
 	}
 
 	/*! [main runs] */
-	printf("%d messages of %d bytes into one socket, with a queue:\n",
-	       MSG_COUNT, MSG_SIZE);
-	ret = run(mem_ctx, ev, queue, data);
+	printf("%u messages of %d bytes into one socket, with a queue:\n",
+	       o.writers, MSG_SIZE);
+	ret = run(mem_ctx, ev, queue, data, o.writers);
 	if (ret == 0) {
 		printf("the same messages, without a queue:\n");
-		ret = run(mem_ctx, ev, NULL, data);
+		ret = run(mem_ctx, ev, NULL, data, o.writers);
 	}
 	/*! [main runs] */
 

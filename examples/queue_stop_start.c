@@ -17,6 +17,9 @@
 /*! [build] */
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include <talloc.h>
 #include <tevent.h>
@@ -98,14 +101,21 @@ static bool job_recv(struct tevent_req *req)
 	return ok;
 }
 
+/* The caller's side: jobs not yet reported back, and any failure. */
+struct caller {
+	size_t pending;
+	bool failed;
+};
+
 /* The caller's callback: receive, report, then free the request. */
 static void job_done(struct tevent_req *req)
 {
-	size_t *pending = tevent_req_callback_data_void(req);
+	struct caller *c = tevent_req_callback_data_void(req);
 	bool ok = job_recv(req);
 
 	TALLOC_FREE(req);
-	*pending -= 1;
+	c->pending -= 1;
+	c->failed |= !ok;
 	printf("  caller: a job %s, request freed\n",
 	       ok ? "is done" : "failed");
 }
@@ -150,12 +160,67 @@ static void show(const char *what, struct tevent_queue *queue)
 }
 /*! [show] */
 
-int main(void)
+/*! [backend] */
+/*
+ * The command line: "-b BACKEND" runs the program on that tevent
+ * backend, one of those that tevent_backend_list() names; without it,
+ * tevent picks its default. A bad argument ends the program with a usage
+ * line on stderr and exit status 2.
+ */
+static void usage(const char *prog)
 {
+	const char **names = tevent_backend_list(NULL);
+	size_t i;
+
+	fprintf(stderr, "usage: %s [-b BACKEND]; BACKEND is one of:", prog);
+	for (i = 0; names != NULL && names[i] != NULL; i++) {
+		fprintf(stderr, " %s", names[i]);
+	}
+	fprintf(stderr, "\n");
+	talloc_free(names);
+	exit(2);
+}
+
+static const char *backend_from_args(int argc, char **argv)
+{
+	const char **names;
+	const char *backend = NULL;
+	bool known = false;
+	size_t i;
+	int opt;
+
+	opterr = 0;		/* usage() says it all, in one line */
+	while ((opt = getopt(argc, argv, "b:")) != -1) {
+		if (opt != 'b') {
+			usage(argv[0]);
+		}
+		backend = optarg;
+	}
+	if (optind != argc) {
+		usage(argv[0]);
+	}
+	if (backend == NULL) {
+		return NULL;
+	}
+	names = tevent_backend_list(NULL);
+	for (i = 0; names != NULL && names[i] != NULL; i++) {
+		known = known || strcmp(names[i], backend) == 0;
+	}
+	talloc_free(names);
+	if (!known) {
+		usage(argv[0]);
+	}
+	return backend;
+}
+/*! [backend] */
+
+int main(int argc, char **argv)
+{
+	const char *backend = backend_from_args(argc, argv);
 	TALLOC_CTX *mem_ctx;
 	struct tevent_context *ev;
 	struct tevent_queue *queue;
-	size_t pending = 0;
+	struct caller c = { .pending = 0, .failed = false };
 	const char *names[] = { "A", "B" };
 	size_t i;
 
@@ -164,7 +229,7 @@ int main(void)
 		fprintf(stderr, "out of memory\n");
 		return 1;
 	}
-	ev = tevent_context_init(mem_ctx);
+	ev = tevent_context_init_byname(mem_ctx, backend);
 	queue = tevent_queue_create(mem_ctx, "jobs");
 	if (ev == NULL || queue == NULL) {
 		goto nomem;
@@ -177,8 +242,8 @@ int main(void)
 		if (req == NULL) {
 			goto nomem;
 		}
-		tevent_req_set_callback(req, job_done, &pending);
-		pending += 1;
+		tevent_req_set_callback(req, job_done, &c);
+		c.pending += 1;
 	}
 	show("added A and B, A's trigger is scheduled", queue);
 	tevent_queue_stop(queue);
@@ -203,7 +268,7 @@ int main(void)
 	show("40 ms later, A is done and freed, B has not started", queue);
 	tevent_queue_start(queue);
 	show("started", queue);
-	while (pending > 0) {
+	while (c.pending > 0) {
 		if (tevent_loop_once(ev) != 0) {
 			goto failed;
 		}
@@ -211,6 +276,11 @@ int main(void)
 	show("all done", queue);
 	/*! [active] */
 
+	if (c.failed) {
+		fprintf(stderr, "queue_stop_start: a job failed\n");
+		talloc_free(mem_ctx);
+		return 1;
+	}
 	talloc_free(mem_ctx);
 	return 0;
 

@@ -17,6 +17,9 @@
 /*! [build] */
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include <talloc.h>
 #include <tevent.h>
@@ -98,14 +101,21 @@ static bool job_recv(struct tevent_req *req)
 	return ok;
 }
 
+/* The caller's record of one job: its request, until it is freed. */
+struct job_slot {
+	struct tevent_req *req;
+	bool failed;
+};
+
 /* The caller's callback; it clears the caller's pointer as it frees. */
 static void job_done(struct tevent_req *req)
 {
-	struct tevent_req **preq = tevent_req_callback_data_void(req);
+	struct job_slot *slot = tevent_req_callback_data_void(req);
 
+	slot->failed = !job_recv(req);
 	printf("  caller: a job %s, freeing it\n",
-	       job_recv(req) ? "is done" : "failed");
-	TALLOC_FREE(*preq);
+	       slot->failed ? "failed" : "is done");
+	TALLOC_FREE(slot->req);
 }
 /*! [job] */
 
@@ -142,19 +152,74 @@ static const char *yes_no(bool b)
 	return b ? "yes" : "no";
 }
 
-int main(void)
+/*! [backend] */
+/*
+ * The command line: "-b BACKEND" runs the program on that tevent
+ * backend, one of those that tevent_backend_list() names; without it,
+ * tevent picks its default. A bad argument ends the program with a usage
+ * line on stderr and exit status 2.
+ */
+static void usage(const char *prog)
 {
+	const char **names = tevent_backend_list(NULL);
+	size_t i;
+
+	fprintf(stderr, "usage: %s [-b BACKEND]; BACKEND is one of:", prog);
+	for (i = 0; names != NULL && names[i] != NULL; i++) {
+		fprintf(stderr, " %s", names[i]);
+	}
+	fprintf(stderr, "\n");
+	talloc_free(names);
+	exit(2);
+}
+
+static const char *backend_from_args(int argc, char **argv)
+{
+	const char **names;
+	const char *backend = NULL;
+	bool known = false;
+	size_t i;
+	int opt;
+
+	opterr = 0;		/* usage() says it all, in one line */
+	while ((opt = getopt(argc, argv, "b:")) != -1) {
+		if (opt != 'b') {
+			usage(argv[0]);
+		}
+		backend = optarg;
+	}
+	if (optind != argc) {
+		usage(argv[0]);
+	}
+	if (backend == NULL) {
+		return NULL;
+	}
+	names = tevent_backend_list(NULL);
+	for (i = 0; names != NULL && names[i] != NULL; i++) {
+		known = known || strcmp(names[i], backend) == 0;
+	}
+	talloc_free(names);
+	if (!known) {
+		usage(argv[0]);
+	}
+	return backend;
+}
+/*! [backend] */
+
+int main(int argc, char **argv)
+{
+	const char *backend = backend_from_args(argc, argv);
 	TALLOC_CTX *mem_ctx;
 	struct tevent_context *ev;
 	struct tevent_queue *queue;
-	struct tevent_req *a, *b, *c, *d;
+	struct job_slot a = { 0 }, b = { 0 }, c = { 0 }, d = { 0 };
 
 	mem_ctx = talloc_new(NULL);
 	if (mem_ctx == NULL) {
 		fprintf(stderr, "out of memory\n");
 		return 1;
 	}
-	ev = tevent_context_init(mem_ctx);
+	ev = tevent_context_init_byname(mem_ctx, backend);
 	queue = tevent_queue_create(mem_ctx, "first");
 	if (ev == NULL || queue == NULL) {
 		goto nomem;
@@ -162,28 +227,34 @@ int main(void)
 
 	/*! [free queue] */
 	printf("1. the queue is freed while A works and B waits\n");
-	a = job_send(mem_ctx, ev, queue, "A", 20);
-	b = job_send(mem_ctx, ev, queue, "B", 20);
-	if (a == NULL || b == NULL) {
+	a.req = job_send(mem_ctx, ev, queue, "A", 20);
+	b.req = job_send(mem_ctx, ev, queue, "B", 20);
+	if (a.req == NULL || b.req == NULL) {
 		goto nomem;
 	}
-	tevent_req_set_callback(a, job_done, &a);
-	tevent_req_set_callback(b, job_done, &b);
+	tevent_req_set_callback(a.req, job_done, &a);
+	tevent_req_set_callback(b.req, job_done, &b);
 	if (tevent_loop_once(ev) != 0) {	/* A starts */
 		goto failed;
 	}
+	if (a.failed || b.failed) {
+		goto job_failed;
+	}
 	TALLOC_FREE(queue);
 	printf("main: queue freed; A in progress: %s, B in progress: %s\n",
-	       yes_no(tevent_req_is_in_progress(a)),
-	       yes_no(tevent_req_is_in_progress(b)));
+	       yes_no(tevent_req_is_in_progress(a.req)),
+	       yes_no(tevent_req_is_in_progress(b.req)));
 	if (!wait_ms(ev, 50)) {
 		goto failed;
 	}
+	if (a.failed || b.failed) {
+		goto job_failed;
+	}
 	printf("main: 50 ms later, A is %s, B in progress: %s\n",
-	       a == NULL ? "done and freed" : "still there",
-	       yes_no(b != NULL && tevent_req_is_in_progress(b)));
+	       a.req == NULL ? "done and freed" : "still there",
+	       yes_no(b.req != NULL && tevent_req_is_in_progress(b.req)));
 	printf("main: B will never finish; its caller frees it\n");
-	TALLOC_FREE(b);
+	TALLOC_FREE(b.req);
 	/*! [free queue] */
 
 	/*! [order] */
@@ -192,19 +263,22 @@ int main(void)
 	if (queue == NULL) {
 		goto nomem;
 	}
-	c = job_send(mem_ctx, ev, queue, "C", 20);
-	d = job_send(mem_ctx, ev, queue, "D", 20);
-	if (c == NULL || d == NULL) {
+	c.req = job_send(mem_ctx, ev, queue, "C", 20);
+	d.req = job_send(mem_ctx, ev, queue, "D", 20);
+	if (c.req == NULL || d.req == NULL) {
 		goto nomem;
 	}
-	tevent_req_set_callback(c, job_done, &c);
-	tevent_req_set_callback(d, job_done, &d);
+	tevent_req_set_callback(c.req, job_done, &c);
+	tevent_req_set_callback(d.req, job_done, &d);
 	if (tevent_loop_once(ev) != 0) {	/* C starts */
 		goto failed;
 	}
+	if (c.failed || d.failed) {
+		goto job_failed;
+	}
 	printf("main: freeing C (active) and D (waiting)\n");
-	TALLOC_FREE(c);
-	TALLOC_FREE(d);
+	TALLOC_FREE(c.req);
+	TALLOC_FREE(d.req);
 	printf("main: freeing the queue, then the event context\n");
 	TALLOC_FREE(queue);
 	TALLOC_FREE(ev);
@@ -213,6 +287,10 @@ int main(void)
 	talloc_free(mem_ctx);
 	return 0;
 
+job_failed:
+	fprintf(stderr, "queue_teardown: a job failed\n");
+	talloc_free(mem_ctx);
+	return 1;
 failed:
 	fprintf(stderr, "queue_teardown: the event loop failed\n");
 	talloc_free(mem_ctx);

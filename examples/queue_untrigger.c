@@ -19,6 +19,8 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -97,15 +99,22 @@ static bool job_recv(struct tevent_req *req)
 	return ok;
 }
 
+/* The caller's side: jobs not yet reported back, and any failure. */
+struct caller {
+	size_t pending;
+	bool failed;
+};
+
 static void job_done(struct tevent_req *req)
 {
-	size_t *pending = tevent_req_callback_data_void(req);
+	struct caller *c = tevent_req_callback_data_void(req);
 
 	if (!job_recv(req)) {
 		printf("  caller: a job failed\n");
+		c->failed = true;
 	}
 	TALLOC_FREE(req);
-	*pending -= 1;
+	c->pending -= 1;
 }
 
 static void timer_fired(struct tevent_context *ev, struct tevent_timer *te,
@@ -166,7 +175,7 @@ static void untrigger_not_the_head(struct tevent_queue *queue,
 	tevent_queue_entry_untrigger(second);	/* not the head */
 }
 
-static void run_misuse(const char *what,
+static bool run_misuse(const char *backend, const char *what,
 		       void (*misuse)(struct tevent_queue *queue,
 				      struct tevent_queue_entry *head,
 				      struct tevent_queue_entry *second))
@@ -177,13 +186,13 @@ static void run_misuse(const char *what,
 	fflush(stdout);
 	pid = fork();
 	if (pid == -1) {
-		perror("fork");
-		return;
+		return false;
 	}
 	if (pid == 0) {
 		/* A fresh queue: X triggered at the head, Y waiting. */
 		struct pool pool = { .credits = 2 };
-		struct tevent_context *ev = tevent_context_init(NULL);
+		struct tevent_context *ev =
+			tevent_context_init_byname(NULL, backend);
 		struct tevent_queue *queue;
 		struct tevent_req *x, *y;
 		struct job_state *xs, *ys;
@@ -207,26 +216,81 @@ static void run_misuse(const char *what,
 		_exit(0);
 	}
 	if (waitpid(pid, &status, 0) != pid) {
-		perror("waitpid");
-		return;
+		return false;
 	}
 	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT) {
 		printf("misuse, %s: the process is aborted (SIGABRT)\n", what);
 	} else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 		printf("misuse, %s: the process goes on\n", what);
 	} else {
-		printf("misuse, %s: the child could not set up\n", what);
+		return false;	/* the child could not set up */
 	}
+	return true;
 }
 /*! [misuse] */
 
-int main(void)
+/*! [backend] */
+/*
+ * The command line: "-b BACKEND" runs the program on that tevent
+ * backend, one of those that tevent_backend_list() names; without it,
+ * tevent picks its default. A bad argument ends the program with a usage
+ * line on stderr and exit status 2.
+ */
+static void usage(const char *prog)
 {
+	const char **names = tevent_backend_list(NULL);
+	size_t i;
+
+	fprintf(stderr, "usage: %s [-b BACKEND]; BACKEND is one of:", prog);
+	for (i = 0; names != NULL && names[i] != NULL; i++) {
+		fprintf(stderr, " %s", names[i]);
+	}
+	fprintf(stderr, "\n");
+	talloc_free(names);
+	exit(2);
+}
+
+static const char *backend_from_args(int argc, char **argv)
+{
+	const char **names;
+	const char *backend = NULL;
+	bool known = false;
+	size_t i;
+	int opt;
+
+	opterr = 0;		/* usage() says it all, in one line */
+	while ((opt = getopt(argc, argv, "b:")) != -1) {
+		if (opt != 'b') {
+			usage(argv[0]);
+		}
+		backend = optarg;
+	}
+	if (optind != argc) {
+		usage(argv[0]);
+	}
+	if (backend == NULL) {
+		return NULL;
+	}
+	names = tevent_backend_list(NULL);
+	for (i = 0; names != NULL && names[i] != NULL; i++) {
+		known = known || strcmp(names[i], backend) == 0;
+	}
+	talloc_free(names);
+	if (!known) {
+		usage(argv[0]);
+	}
+	return backend;
+}
+/*! [backend] */
+
+int main(int argc, char **argv)
+{
+	const char *backend = backend_from_args(argc, argv);
 	TALLOC_CTX *mem_ctx;
 	struct tevent_context *ev;
 	struct tevent_queue *queue;
 	struct pool pool = { .credits = 0 };
-	size_t pending = 0;
+	struct caller c = { .pending = 0, .failed = false };
 	const char *names[] = { "A", "B" };
 	size_t i;
 
@@ -235,7 +299,7 @@ int main(void)
 		fprintf(stderr, "out of memory\n");
 		return 1;
 	}
-	ev = tevent_context_init(mem_ctx);
+	ev = tevent_context_init_byname(mem_ctx, backend);
 	queue = tevent_queue_create(mem_ctx, "jobs");
 	if (ev == NULL || queue == NULL) {
 		goto nomem;
@@ -248,11 +312,11 @@ int main(void)
 		if (req == NULL) {
 			goto nomem;
 		}
-		tevent_req_set_callback(req, job_done, &pending);
-		pending += 1;
+		tevent_req_set_callback(req, job_done, &c);
+		c.pending += 1;
 	}
 	printf("main: added A and B, no credits\n");
-	while (pending > 0) {
+	while (c.pending > 0) {
 		if (!wait_ms(ev, 20)) {
 			goto failed;
 		}
@@ -268,11 +332,19 @@ int main(void)
 	/*! [main] */
 
 	talloc_free(mem_ctx);
+	if (c.failed) {
+		fprintf(stderr, "queue_untrigger: a job failed\n");
+		return 1;
+	}
 
 	/*! [main misuse] */
-	run_misuse("untrigger while the queue runs", untrigger_while_running);
-	run_misuse("untrigger an entry that is not the head",
-		   untrigger_not_the_head);
+	if (!run_misuse(backend, "untrigger while the queue runs",
+			untrigger_while_running) ||
+	    !run_misuse(backend, "untrigger an entry that is not the head",
+			untrigger_not_the_head)) {
+		fprintf(stderr, "queue_untrigger: a misuse run failed\n");
+		return 1;
+	}
 	/*! [main misuse] */
 	return 0;
 

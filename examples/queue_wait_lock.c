@@ -20,7 +20,9 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <talloc.h>
 #include <tevent.h>
@@ -158,33 +160,96 @@ static int txn_recv(struct tevent_req *req)
 	return err;
 }
 
+struct caller {
+	size_t pending;
+	int error;		/* the first failure */
+};
+
 static void txn_done(struct tevent_req *req)
 {
-	size_t *pending = tevent_req_callback_data_void(req);
+	struct caller *c = tevent_req_callback_data_void(req);
 	int err = txn_recv(req);
 
 	TALLOC_FREE(req);
-	*pending -= 1;
+	c->pending -= 1;
 	if (err != 0) {
 		printf("  caller: a transaction failed: %s\n", strerror(err));
+		if (c->error == 0) {
+			c->error = err;
+		}
 	}
 }
 /*! [recv] */
 
-int main(void)
+/*! [backend] */
+/*
+ * The command line: "-b BACKEND" runs the program on that tevent
+ * backend, one of those that tevent_backend_list() names; without it,
+ * tevent picks its default. A bad argument ends the program with a usage
+ * line on stderr and exit status 2.
+ */
+static void usage(const char *prog)
 {
+	const char **names = tevent_backend_list(NULL);
+	size_t i;
+
+	fprintf(stderr, "usage: %s [-b BACKEND]; BACKEND is one of:", prog);
+	for (i = 0; names != NULL && names[i] != NULL; i++) {
+		fprintf(stderr, " %s", names[i]);
+	}
+	fprintf(stderr, "\n");
+	talloc_free(names);
+	exit(2);
+}
+
+static const char *backend_from_args(int argc, char **argv)
+{
+	const char **names;
+	const char *backend = NULL;
+	bool known = false;
+	size_t i;
+	int opt;
+
+	opterr = 0;		/* usage() says it all, in one line */
+	while ((opt = getopt(argc, argv, "b:")) != -1) {
+		if (opt != 'b') {
+			usage(argv[0]);
+		}
+		backend = optarg;
+	}
+	if (optind != argc) {
+		usage(argv[0]);
+	}
+	if (backend == NULL) {
+		return NULL;
+	}
+	names = tevent_backend_list(NULL);
+	for (i = 0; names != NULL && names[i] != NULL; i++) {
+		known = known || strcmp(names[i], backend) == 0;
+	}
+	talloc_free(names);
+	if (!known) {
+		usage(argv[0]);
+	}
+	return backend;
+}
+/*! [backend] */
+
+int main(int argc, char **argv)
+{
+	const char *backend = backend_from_args(argc, argv);
 	TALLOC_CTX *mem_ctx;
 	struct tevent_context *ev;
 	struct tevent_queue *queue;
 	struct tevent_req *t1, *t2, *t3;
-	size_t pending = 0;
+	struct caller c = { .pending = 0, .error = 0 };
 
 	mem_ctx = talloc_new(NULL);
 	if (mem_ctx == NULL) {
 		fprintf(stderr, "out of memory\n");
 		return 1;
 	}
-	ev = tevent_context_init(mem_ctx);
+	ev = tevent_context_init_byname(mem_ctx, backend);
 	queue = tevent_queue_create(mem_ctx, "transactions");
 	if (ev == NULL || queue == NULL) {
 		goto nomem;
@@ -197,34 +262,37 @@ int main(void)
 	if (t1 == NULL || t2 == NULL || t3 == NULL) {
 		goto nomem;
 	}
-	tevent_req_set_callback(t1, txn_done, &pending);
-	tevent_req_set_callback(t2, txn_done, &pending);
-	tevent_req_set_callback(t3, txn_done, &pending);
-	pending = 3;
+	tevent_req_set_callback(t1, txn_done, &c);
+	tevent_req_set_callback(t2, txn_done, &c);
+	tevent_req_set_callback(t3, txn_done, &c);
+	c.pending = 3;
 	printf("main: three transactions, queue length %zu\n",
 	       tevent_queue_length(queue));
 
 	/* Run until T1 is done; the next turn starts T2's first step. */
-	while (pending == 3) {
+	while (c.pending == 3) {
 		if (tevent_loop_once(ev) != 0) {
 			goto failed;
 		}
 	}
-	if (tevent_loop_once(ev) != 0) {
-		goto failed;
+	if (c.error != 0 || tevent_loop_once(ev) != 0 || c.error != 0) {
+		goto failed;	/* then T2 may be gone already */
 	}
 	/*! [main] */
 	/*! [cancel] */
 	printf("main: freeing T2 in the middle, queue length %zu\n",
 	       tevent_queue_length(queue));
 	TALLOC_FREE(t2);
-	pending -= 1;
+	c.pending -= 1;
 	printf("main: T2 freed, queue length %zu\n",
 	       tevent_queue_length(queue));
-	while (pending > 0) {
+	while (c.pending > 0) {
 		if (tevent_loop_once(ev) != 0) {
 			goto failed;
 		}
+	}
+	if (c.error != 0) {
+		goto failed;
 	}
 	printf("main: all done, queue length %zu\n",
 	       tevent_queue_length(queue));
@@ -234,7 +302,8 @@ int main(void)
 	return 0;
 
 failed:
-	fprintf(stderr, "queue_wait_lock: the event loop failed\n");
+	fprintf(stderr, "queue_wait_lock: %s\n", c.error != 0 ?
+		strerror(c.error) : "the event loop failed");
 	talloc_free(mem_ctx);
 	return 1;
 nomem:

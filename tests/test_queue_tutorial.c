@@ -178,31 +178,6 @@ static void test_talloc_move_changes_the_parent_and_clears_the_source(
 	assert_string_equal(moved, "x");	/* survived its old parent */
 }
 
-static void finish_later(struct tevent_context *ev, struct tevent_timer *te,
-			 struct timeval now, void *private_data)
-{
-	struct tevent_req *req =
-		talloc_get_type_abort(private_data, struct tevent_req);
-
-	(void)ev;
-	(void)te;
-	(void)now;
-	tevent_req_done(req);
-}
-
-static void test_poll_turns_the_loop_until_the_request_finishes(
-	void **pstate)
-{
-	struct fixture *f = *pstate;
-	struct tevent_req *req = item_new(f, "A", false, false);
-
-	assert_non_null(tevent_add_timer(f->ev, req,
-					 tevent_timeval_current_ofs(0, 10000),
-					 finish_later, req));
-	assert_true(tevent_req_poll(req, f->ev));
-	assert_false(tevent_req_is_in_progress(req));
-}
-
 static void test_done_calls_the_callback_before_returning(void **pstate)
 {
 	struct fixture *f = *pstate;
@@ -498,7 +473,6 @@ int main(int argc, char **argv)
 		T(test_received_frees_the_state),
 		T(test_talloc_free_macro_sets_the_pointer_to_null),
 		T(test_talloc_move_changes_the_parent_and_clears_the_source),
-		T(test_poll_turns_the_loop_until_the_request_finishes),
 		T(test_done_calls_the_callback_before_returning),
 		T(test_post_delays_the_callback_to_the_next_loop_turn),
 		T(test_freeing_a_parent_runs_the_destructor_of_a_child),
