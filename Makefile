@@ -34,7 +34,9 @@ else
 Q = @
 endif
 
-.PHONY: all deps examples site check update-golden clean
+.PHONY: all deps examples site check update-golden clean \
+	check-backends check-valgrind check-asan check-leaks check-oom \
+	check-repeat check-args
 
 all: examples site
 	@echo "site: $(abspath $(B)/html/index.html)"
@@ -64,6 +66,12 @@ $(B)/asan/%: examples/%.c | deps
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(ASAN_CFLAGS) $(WARNFLAGS) -o $@ $< $(PKG_CFLAGS) $(PKG_LIBS)
 
+# Prints the backends of the installed libtevent, one a line.
+$(B)/backends: tests/backends.c | deps
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(CFLAGS) $(WARNFLAGS) -o $@ $< $(PKG_CFLAGS) $(PKG_LIBS)
+
 # The preloaded helpers of check-oom and check-leaks.
 $(B)/failmalloc.so: tests/failmalloc.c | deps
 	@mkdir -p $(@D)
@@ -88,6 +96,22 @@ $(B)/html/index.html: $(SITE_INPUTS) | deps
 
 check: deps
 	$(Q)bash tests/run-tests.sh
+
+# The parts of `make check` that take longer, each runnable alone.
+check-backends: deps
+	$(Q)bash tests/run-tests.sh 'backend:*'
+check-valgrind: deps
+	$(Q)bash tests/run-tests.sh 'valgrind:*'
+check-asan: deps
+	$(Q)bash tests/run-tests.sh 'asan:*'
+check-leaks: deps
+	$(Q)bash tests/run-tests.sh 'leaks:*'
+check-oom: deps
+	$(Q)bash tests/run-tests.sh 'oom:*'
+check-repeat: deps
+	$(Q)bash tests/run-tests.sh 'repeat:*'
+check-args: deps
+	$(Q)bash tests/run-tests.sh 'args:*'
 
 update-golden: examples
 	$(Q)for e in $(EXAMPLES); do bash tests/golden.sh update $$e; done

@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: MIT-0
  */
 #include <fcntl.h>
+#include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -12,9 +13,16 @@
 int fixture_setup(void **pstate)
 {
 	struct fixture *f = talloc_zero(NULL, struct fixture);
+	const char *backend;
 
 	assert_non_null(f);
-	f->ev = tevent_context_init(f);
+	/* check-backends sets TEVENT_TEST_BACKEND; unset or empty: the
+	 * default backend */
+	backend = getenv("TEVENT_TEST_BACKEND");
+	if (backend != NULL && backend[0] == '\0') {
+		backend = NULL;
+	}
+	f->ev = tevent_context_init_byname(f, backend);
 	assert_non_null(f->ev);
 	f->queue = tevent_queue_create(f, "test");
 	assert_non_null(f->queue);

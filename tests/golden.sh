@@ -1,8 +1,14 @@
 #!/bin/bash
 # Run one example the way the tests do, and compare or record its output.
 #
-#   tests/golden.sh check NAME    compare with tests/golden/NAME.out
-#   tests/golden.sh update NAME   rewrite tests/golden/NAME.out
+#   tests/golden.sh check NAME [ARGS...]   compare with tests/golden/NAME.out
+#   tests/golden.sh update NAME            rewrite tests/golden/NAME.out
+#
+# ARGS go to the example (check-backends passes "-b BACKEND"): the output
+# must be the same golden output. Where a backend legitimately differs,
+# tests/golden/NAME@BACKEND.out (and .status) hold what it gives, and
+# NAME@BACKEND.why says why. The valgrind report (below) is only compared
+# for a run without ARGS.
 #
 # The golden file is the example's exact standard output; the page shows
 # that very file. The exit status must be 0, or the number stored in
@@ -17,6 +23,7 @@
 set -u
 mode=$1
 name=$2
+shift 2
 bin=build/examples/$name
 golden=tests/golden/$name.out
 status_file=tests/golden/$name.status
@@ -27,7 +34,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 # Line-buffered, so that a hung example still shows how far it got.
-timeout -k 2 "$timeout_s" stdbuf -oL "$bin" >"$tmp/out" 2>"$tmp/err" </dev/null
+timeout -k 2 "$timeout_s" stdbuf -oL "$bin" "$@" >"$tmp/out" 2>"$tmp/err" \
+	</dev/null
 status=$?
 
 if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
@@ -61,13 +69,19 @@ if [ "$mode" = update ]; then
 	exit 0
 fi
 
+# A backend's own golden, if it has one.
+if [ "${1:-}" = -b ] && [ -f "tests/golden/$name@$2.out" ]; then
+	golden=tests/golden/$name@$2.out
+	status_file=tests/golden/$name@$2.status
+	echo "(backend $2 has its own golden: $(cat "tests/golden/$name@$2.why"))"
+fi
 expected_status=0
 [ -f "$status_file" ] && expected_status=$(cat "$status_file")
 ok=0
 if [ ! -f "$golden" ]; then
 	echo "$name: no golden file $golden (make update-golden writes it)"
 	ok=1
-elif ! diff -u --label "expected ($golden)" --label "actual ($bin)" \
+elif ! diff -u --label "expected ($golden)" --label "actual ($bin $*)" \
 	"$golden" "$tmp/out" >"$tmp/diff"; then
 	echo "$name: stdout differs from the golden file:"
 	cat "$tmp/diff"
@@ -82,7 +96,7 @@ if [ -s "$tmp/err" ]; then
 	sed 's/^/  | /' "$tmp/err"
 	ok=1
 fi
-if [ -f "$vg_golden" ]; then
+if [ -f "$vg_golden" ] && [ $# -eq 0 ]; then
 	if ! run_valgrind; then
 		echo "$name: could not build or run build/vg/$name"
 		ok=1
