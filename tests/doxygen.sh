@@ -10,6 +10,13 @@ log=$out/doxygen-warnings.log
 err=$out/doxygen-stderr.log
 rm -f "$log" "$err"
 
+# The numbers of the page on testing, from this build.
+if ! bash tests/gen-numbers.sh "$out/gen" 2>"$err"; then
+	echo "doxygen: tests/gen-numbers.sh failed:"
+	sed 's/^/  | /' "$err"
+	exit 1
+fi
+
 ( cat Doxyfile
   echo "OUTPUT_DIRECTORY = $out"
   echo "WARN_LOGFILE = $log" ) | doxygen - >"$out/doxygen.log" 2>"$err"

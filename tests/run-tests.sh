@@ -4,6 +4,8 @@
 #   tests/run-tests.sh            every test
 #   tests/run-tests.sh PATTERN    only tests whose name matches the shell
 #                                 pattern, e.g. 'golden:*' or 'claim:*post*'
+#   tests/run-tests.sh --list     the names of all tests, and of the skipped
+#                                 ones with the reason, without running any
 #
 # Test names start with their part: build, copy-build, golden, args,
 # claim, lint, site, backend, valgrind, asan, leaks, oom, repeat. A part
@@ -17,6 +19,11 @@
 set -u
 cd "$(dirname "$0")/.." || exit 2
 
+list=false
+if [ "${1:-}" = --list ]; then
+	list=true
+	shift
+fi
 pattern=${1:-*}
 passed=0
 failed=0
@@ -39,6 +46,10 @@ run_test() {
 	shift 2
 	# shellcheck disable=SC2053  # the pattern is meant to match
 	[[ $name == $pattern ]] || return 0
+	if $list; then
+		echo "TEST $name"
+		return 0
+	fi
 	if "$@" >"$tmp/log" 2>&1; then
 		passed=$((passed + 1))
 		echo "PASS $name"
@@ -55,6 +66,10 @@ run_test() {
 skip_test() {
 	# shellcheck disable=SC2053
 	[[ $1 == $pattern ]] || return 0
+	if $list; then
+		echo "SKIP $1: $2"
+		return 0
+	fi
 	skipped=$((skipped + 1))
 	echo "SKIP $1: $2"
 }
@@ -86,7 +101,7 @@ fi
 # Build what the parts after "build" need, once: each test does not
 # call make itself (a failed build shows in build:NAME).
 prebuild() {
-	make -s "$@" >/dev/null 2>&1 || true
+	$list || make -s "$@" >/dev/null 2>&1 || true
 }
 if part_wanted golden || part_wanted args || part_wanted backend ||
 	part_wanted valgrind || part_wanted leaks || part_wanted repeat; then
@@ -188,6 +203,13 @@ run_tap() {
 if part_wanted claim; then
 	for t in "${tests[@]}"; do
 		run_test "build:$t" "make build/tests/$t" make -s "build/tests/$t"
+		if $list; then
+			for name in $(sed -n 's/^[[:space:]]*T(\([a-z0-9_]*\)),$/\1/p' \
+					"tests/$t.c"); do
+				run_test "claim:$name" "build/tests/$t $name" true
+			done
+			continue
+		fi
 		[ -x "build/tests/$t" ] || continue
 		run_tap "$t"
 		status=$?
@@ -473,6 +495,7 @@ if part_wanted repeat; then
 	done
 fi
 
+$list && exit 0
 echo
 if [ "$failed" -gt 0 ]; then
 	echo "failed: ${failures[*]}"

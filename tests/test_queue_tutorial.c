@@ -178,6 +178,21 @@ static void test_talloc_move_changes_the_parent_and_clears_the_source(
 	assert_string_equal(moved, "x");	/* survived its old parent */
 }
 
+static void test_init_byname_with_null_picks_the_default(void **pstate)
+{
+	struct tevent_context *ev = tevent_context_init_byname(NULL, NULL);
+
+	(void)pstate;
+	assert_non_null(ev);
+	talloc_free(ev);
+}
+
+static void test_init_byname_with_an_unknown_name_fails(void **pstate)
+{
+	(void)pstate;
+	assert_null(tevent_context_init_byname(NULL, "no-such-backend"));
+}
+
 static void test_done_calls_the_callback_before_returning(void **pstate)
 {
 	struct fixture *f = *pstate;
@@ -464,6 +479,8 @@ int main(int argc, char **argv)
 #define T(name) cmocka_unit_test_setup_teardown(name, fixture_setup, \
 						fixture_teardown)
 		T(test_loop_once_runs_one_handler),
+		T(test_init_byname_with_null_picks_the_default),
+		T(test_init_byname_with_an_unknown_name_fails),
 		T(test_immediates_run_in_the_order_scheduled),
 		T(test_trigger_waits_behind_an_earlier_immediate),
 		T(test_queue_has_its_own_immediate_event),

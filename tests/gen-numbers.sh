@@ -1,0 +1,92 @@
+#!/bin/bash
+# Write OUTDIR/numbers.dox: the numbers of the page "How the examples are
+# tested", taken from this build, never typed by hand. The page takes
+# each part with \snippet{doc} numbers.dox TAG. Needs the examples,
+# build/backends and build/failmalloc.so built (the Makefile sees to it).
+set -eu
+out=${1:-build/gen}
+mkdir -p "$out"
+f=$out/numbers.dox.tmp
+list=$out/tests.list
+bash tests/run-tests.sh --list >"$list"
+
+count() {	# count PART: tests of that part in this build
+	grep -c "^TEST $1:" "$list" || true
+}
+
+{
+echo "/*! [parts] */"
+echo "<table>"
+echo "<tr><th>Part</th><th>Tests</th><th>Run alone with</th></tr>"
+for row in "build:examples and claim tests compile with -Wall -Wextra -Werror:make check" \
+	   "copy-build:each example builds from a copy, with its top comment's command:make check" \
+	   "golden:output, exit status (and valgrind report) equal the golden files:make check" \
+	   "args:bad arguments give one usage line and exit status 2:make check-args" \
+	   "claim:each statement of the pages, tested on the installed library:make check" \
+	   "lint:pages, examples, goldens, claims and the queue API fit together:make check" \
+	   "site:Doxygen builds the site with zero warnings:make check" \
+	   "backend:goldens and claim tests on every backend:make check-backends" \
+	   "valgrind:no memory error, no leak under valgrind:make check-valgrind" \
+	   "asan:clean under AddressSanitizer and UBSan:make check-asan" \
+	   "leaks:nothing left on talloc's NULL context at exit:make check-leaks" \
+	   "oom:every allocation failed in turn, handled cleanly:make check-oom" \
+	   "repeat:20 runs on every backend give the golden output:make check-repeat"; do
+	part=${row%%:*}
+	rest=${row#*:}
+	what=${rest%%:*}
+	target=${rest#*:}
+	echo "<tr><td><tt>$part</tt>: $what</td><td>$(count "$part")</td><td><tt>$target</tt></td></tr>"
+done
+echo "<tr><td>all</td><td>$(grep -c '^TEST ' "$list")</td><td><tt>make check</tt></td></tr>"
+echo "</table>"
+echo "/*! [parts] */"
+
+echo "/*! [backends] */"
+n=0
+names=
+while read -r b; do
+	n=$((n + 1))
+	names="$names <tt>$b</tt>"
+done < <(build/backends)
+echo "The installed libtevent has $n backends:$names."
+echo "/*! [backends] */"
+
+echo "/*! [skips] */"
+if grep -q '^SKIP ' "$list"; then
+	grep '^SKIP ' "$list" | sed 's/^SKIP \([^ ]*\): \(.*\)$/- <tt>\1<\/tt>: \2./'
+else
+	echo "No test is skipped."
+fi
+for why in tests/golden/*@*.why; do
+	[ -e "$why" ] || continue
+	g=${why##*/}
+	g=${g%.why}
+	echo "- <tt>${g%@*}</tt> on <tt>${g#*@}</tt> has a golden of its own: $(cat "$why")."
+done
+echo "/*! [skips] */"
+
+echo "/*! [oom] */"
+echo "<table>"
+echo "<tr><th>Example</th><th>Injection points</th></tr>"
+total=0
+for c in examples/*.c; do
+	e=$(basename "$c" .c)
+	FAILMALLOC_COUNT=$out/count LD_PRELOAD=$PWD/build/failmalloc.so \
+		"build/examples/$e" >/dev/null 2>&1 </dev/null || true
+	n=$(cat "$out/count" 2>/dev/null || echo 0)
+	total=$((total + n))
+	echo "<tr><td>\\ref $e.c</td><td>$n</td></tr>"
+done
+echo "<tr><td>all</td><td>$total</td></tr>"
+echo "</table>"
+echo "/*! [oom] */"
+
+echo "/*! [claims] */"
+echo "The pages mark $(grep -ohE '\\claim2?\{' doc/*.dox | wc -l) statements"
+echo "as verified, checked by $(count claim) claim tests in"
+echo "$(ls tests/test_*.c | wc -l) files and by the golden files of"
+echo "$(grep -lvx 'errors: 0' tests/golden/*.valgrind 2>/dev/null | wc -l) examples under valgrind."
+echo "/*! [claims] */"
+} >"$f"
+mv "$f" "$out/numbers.dox"
+rm -f "$out/count"
