@@ -18,7 +18,7 @@ PKG_LIBS = $(shell pkg-config --libs $(PKGS))
 
 # Debian packages the build and the tests need (tests/deps.sh).
 DEB_PACKAGES = make gcc pkg-config libtevent-dev libtalloc-dev \
-	libcmocka-dev doxygen graphviz valgrind
+	libcmocka-dev doxygen graphviz doxygen-awesome-css valgrind
 
 B = build
 EXAMPLES = $(patsubst examples/%.c,%,$(wildcard examples/*.c))

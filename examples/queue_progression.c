@@ -147,19 +147,68 @@ static void waited(struct tevent_context *ev, struct tevent_timer *te,
 }
 /*! [timer] */
 
-/*! [backend] */
+/*! [trace] */
+/*
+ * With -t, the program also prints the queue's trace points (see the
+ * lesson "Watching a queue"); the site draws its timeline from them.
+ * Entries are named by the order they attach: A, then B.
+ */
+struct tracer {
+	const struct tevent_queue_entry *seen[2];
+};
+
+static void trace_point(struct tevent_queue_entry *qe,
+			enum tevent_event_trace_point point,
+			void *private_data)
+{
+	struct tracer *t = private_data;
+	const char *what = "?";
+	char name = '?';
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		if (t->seen[i] == NULL && point == TEVENT_EVENT_TRACE_ATTACH) {
+			t->seen[i] = qe;
+		}
+		if (t->seen[i] == qe) {
+			name = (char)('A' + i);
+			break;
+		}
+	}
+	switch (point) {
+	case TEVENT_EVENT_TRACE_ATTACH:
+		what = "attach";
+		break;
+	case TEVENT_EVENT_TRACE_BEFORE_HANDLER:
+		what = "before";
+		break;
+	case TEVENT_EVENT_TRACE_DETACH:
+		what = "detach";
+		break;
+	}
+	printf("  trace: %s %c\n", what, name);
+}
+/*! [trace] */
+
 /*
  * The command line: "-b BACKEND" runs the program on that tevent
- * backend, one of those that tevent_backend_list() names; without it,
- * tevent picks its default. A bad argument ends the program with a usage
- * line on stderr and exit status 2.
+ * backend, one of those that tevent_backend_list() names (without it,
+ * tevent picks its default); "-t" prints the trace points too. A bad
+ * argument ends the program with a usage line on stderr and exit
+ * status 2.
  */
+struct options {
+	const char *backend;
+	bool trace;
+};
+
 static void usage(const char *prog)
 {
 	const char **names = tevent_backend_list(NULL);
 	size_t i;
 
-	fprintf(stderr, "usage: %s [-b BACKEND]; BACKEND is one of:", prog);
+	fprintf(stderr, "usage: %s [-b BACKEND] [-t]; BACKEND is one of:",
+		prog);
 	for (i = 0; names != NULL && names[i] != NULL; i++) {
 		fprintf(stderr, " %s", names[i]);
 	}
@@ -168,42 +217,50 @@ static void usage(const char *prog)
 	exit(2);
 }
 
-static const char *backend_from_args(int argc, char **argv)
+static bool backend_is_known(const char *backend)
 {
-	const char **names;
-	const char *backend = NULL;
+	const char **names = tevent_backend_list(NULL);
 	bool known = false;
 	size_t i;
-	int opt;
 
-	opterr = 0;		/* usage() says it all, in one line */
-	while ((opt = getopt(argc, argv, "b:")) != -1) {
-		if (opt != 'b') {
-			usage(argv[0]);
-		}
-		backend = optarg;
-	}
-	if (optind != argc) {
-		usage(argv[0]);
-	}
-	if (backend == NULL) {
-		return NULL;
-	}
-	names = tevent_backend_list(NULL);
 	for (i = 0; names != NULL && names[i] != NULL; i++) {
 		known = known || strcmp(names[i], backend) == 0;
 	}
 	talloc_free(names);
-	if (!known) {
+	return known;
+}
+
+static struct options options_from_args(int argc, char **argv)
+{
+	struct options o = { .backend = NULL, .trace = false };
+	int opt;
+
+	opterr = 0;		/* usage() says it all, in one line */
+	while ((opt = getopt(argc, argv, "b:t")) != -1) {
+		switch (opt) {
+		case 'b':
+			if (!backend_is_known(optarg)) {
+				usage(argv[0]);
+			}
+			o.backend = optarg;
+			break;
+		case 't':
+			o.trace = true;
+			break;
+		default:
+			usage(argv[0]);
+		}
+	}
+	if (optind != argc) {
 		usage(argv[0]);
 	}
-	return backend;
+	return o;
 }
-/*! [backend] */
 
 int main(int argc, char **argv)
 {
-	const char *backend = backend_from_args(argc, argv);
+	struct options o = options_from_args(argc, argv);
+	struct tracer tracer = { .seen = { NULL, NULL } };
 	TALLOC_CTX *mem_ctx;
 	struct tevent_context *ev;
 	struct tevent_req *a, *b;
@@ -215,7 +272,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "out of memory\n");
 		return 1;
 	}
-	ev = tevent_context_init_byname(mem_ctx, backend);
+	ev = tevent_context_init_byname(mem_ctx, o.backend);
 	d = talloc_zero(mem_ctx, struct demo);
 	if (ev == NULL || d == NULL) {
 		goto nomem;
@@ -223,6 +280,9 @@ int main(int argc, char **argv)
 	d->queue = tevent_queue_create(d, "progression");
 	if (d->queue == NULL) {
 		goto nomem;
+	}
+	if (o.trace) {
+		tevent_set_trace_queue_callback(ev, trace_point, &tracer);
 	}
 
 	/*! [add] */

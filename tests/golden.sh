@@ -15,6 +15,10 @@
 # tests/golden/NAME.status. Standard error must be empty. An example that
 # runs longer than TEST_TIMEOUT seconds (default 10) fails as a hang.
 #
+# If tests/golden/NAME.msc exists, the example also runs with -t (its
+# trace points printed), and tests/timeline.awk must turn that output
+# into exactly this message sequence chart, which the site draws.
+#
 # If tests/golden/NAME.valgrind exists, the example is also run under
 # valgrind memcheck (built with fixed flags as build/vg/NAME), and the
 # report, reduced by tests/valgrind-reduce.awk to what does not change
@@ -28,6 +32,7 @@ bin=build/examples/$name
 golden=tests/golden/$name.out
 status_file=tests/golden/$name.status
 vg_golden=tests/golden/$name.valgrind
+msc_golden=tests/golden/$name.msc
 timeout_s=${TEST_TIMEOUT:-10}
 
 tmp=$(mktemp -d)
@@ -53,7 +58,17 @@ run_valgrind() {
 	awk -v prog="$name" -f tests/valgrind-reduce.awk "$tmp/vg.raw" >"$tmp/vg"
 }
 
+# run_timeline: the chart of a run with -t, in $tmp/msc.
+run_timeline() {
+	timeout -k 2 "$timeout_s" "$bin" -t 2>/dev/null </dev/null |
+		awk -f tests/timeline.awk >"$tmp/msc"
+}
+
 if [ "$mode" = update ]; then
+	if [ -f "$msc_golden" ]; then
+		run_timeline && cp "$tmp/msc" "$msc_golden" &&
+			echo "  GOLDEN  $msc_golden"
+	fi
 	if [ -f "$vg_golden" ]; then
 		run_valgrind && cp "$tmp/vg" "$vg_golden" &&
 			echo "  GOLDEN  $vg_golden"
@@ -95,6 +110,16 @@ if [ -s "$tmp/err" ]; then
 	echo "$name: wrote to stderr, expected nothing:"
 	sed 's/^/  | /' "$tmp/err"
 	ok=1
+fi
+if [ -f "$msc_golden" ] && [ $# -eq 0 ]; then
+	run_timeline
+	if ! diff -u --label "expected ($msc_golden)" \
+		--label "actual ($bin -t | awk -f tests/timeline.awk)" \
+		"$msc_golden" "$tmp/msc" >"$tmp/diff"; then
+		echo "$name: the timeline of a run with -t differs from the golden chart:"
+		cat "$tmp/diff"
+		ok=1
+	fi
 fi
 if [ -f "$vg_golden" ] && [ $# -eq 0 ]; then
 	if ! run_valgrind; then

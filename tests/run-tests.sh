@@ -245,6 +245,13 @@ lint_pages() {
 			ok=1
 		fi
 	done
+	for g in tests/golden/*.msc; do
+		[ -e "$g" ] || continue
+		if ! grep -qE "[@\\]mscfile +${g##*/}( |\$)" doc/*.dox; then
+			echo "$g is not drawn on any page (\\mscfile)"
+			ok=1
+		fi
+	done
 	for g in tests/golden/*.out tests/golden/*.valgrind; do
 		[ -e "$g" ] || continue
 		case $g in
