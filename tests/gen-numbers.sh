@@ -81,6 +81,38 @@ echo "<tr><td>all</td><td>$total</td></tr>"
 echo "</table>"
 echo "/*! [oom] */"
 
+echo "/*! [compat] */"
+echo "Built against libtevent $(pkg-config --modversion tevent) and libtalloc"
+echo "$(pkg-config --modversion talloc). Every tevent function the examples call,"
+echo "with the symbol version the installed library gives it, which is the"
+echo "release that introduced it:"
+echo ""
+echo "<table>"
+echo "<tr><th>Function</th><th>Since tevent</th><th>Examples that call it</th></tr>"
+# the dynamic symbols the example binaries import from libtevent
+for bin in build/examples/*; do
+	[ -x "$bin" ] || continue
+	nm -D --undefined-only "$bin" |
+		grep -oE '\b_?tevent_[a-z0-9_]+@TEVENT_[0-9.]+' | sort -u
+done | sort | uniq -c | sort -k2 |
+while read -r n symver; do
+	sym=${symver%@*}
+	ver=${symver#*@TEVENT_}
+	name=$sym
+	case $sym in
+	_tevent_*) name="${sym#_}() (the macro's function, $sym)" ;;
+	*) name="$sym()" ;;
+	esac
+	echo "<tr><td>$name</td><td>$ver</td><td>$n</td></tr>"
+done
+echo "</table>"
+echo ""
+need=$(for bin in build/examples/*; do
+	[ -x "$bin" ] && nm -D --undefined-only "$bin"
+done | grep -oE '@TEVENT_[0-9.]+' | sed 's/@TEVENT_//' | sort -uV | tail -n 1)
+echo "So the examples need libtevent $need or newer."
+echo "/*! [compat] */"
+
 echo "/*! [claims] */"
 echo "The pages mark $(grep -ohE '\\claim2?\{' doc/*.dox | wc -l) statements"
 echo "as verified, checked by $(count claim) claim tests in"
