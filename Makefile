@@ -17,8 +17,9 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS))
 
 # Debian packages the build and the tests need (tests/deps.sh).
-DEB_PACKAGES = make gcc pkg-config libtevent-dev libtalloc-dev \
-	libcmocka-dev doxygen graphviz doxygen-awesome-css valgrind
+DEB_PACKAGES = make gcc binutils pkg-config libtevent-dev libtalloc-dev \
+	libcmocka-dev doxygen graphviz doxygen-awesome-css valgrind \
+	chromium nodejs
 
 B = build
 EXAMPLES = $(patsubst examples/%.c,%,$(wildcard examples/*.c))
@@ -36,7 +37,7 @@ endif
 
 .PHONY: all deps examples site check update-golden clean \
 	check-backends check-valgrind check-asan check-leaks check-oom \
-	check-repeat check-args
+	check-repeat check-args check-site
 
 all: examples site
 	@echo "site: $(abspath $(B)/html/index.html)"
@@ -114,6 +115,15 @@ check-repeat: deps
 	$(Q)bash tests/run-tests.sh 'repeat:*'
 check-args: deps
 	$(Q)bash tests/run-tests.sh 'args:*'
+check-site: deps
+	$(Q)bash tests/run-tests.sh 'browser:*'
+
+# check-site drives Debian's Chromium with playwright-core, installed from
+# the npm registry at the version that tests/site/package-lock.json pins.
+$(B)/.site-deps: tests/site/package.json tests/site/package-lock.json | deps
+	@mkdir -p $(@D)
+	$(Q)cd tests/site && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
 update-golden: examples
 	$(Q)for e in $(EXAMPLES); do bash tests/golden.sh update $$e; done

@@ -11,6 +11,13 @@ for pkg in "$@"; do
 		missing="$missing $pkg"
 	fi
 done
+# Debian's nodejs comes without npm (NodeSource's has it built in).
+if ! command -v npm >/dev/null 2>&1 &&
+   [ "$(dpkg-query -W -f='${Status}' npm 2>/dev/null || true)" != "install ok installed" ]; then
+	case " $* " in
+	*" nodejs "*) missing="$missing npm" ;;
+	esac
+fi
 [ -n "$missing" ] || exit 0
 
 echo "deps: installing missing Debian packages:$missing"

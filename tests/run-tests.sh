@@ -267,6 +267,13 @@ lint_pages() {
 			ok=1
 		fi
 	done
+	# Every lesson page shows an output.
+	for f in doc/queue_tutorial.dox doc/lesson_*.dox doc/pitfalls.dox; do
+		if ! grep -qE '[@\\]verbinclude ' "$f"; then
+			echo "$f shows no output (\\verbinclude)"
+			ok=1
+		fi
+	done
 	# Each snippet tag opens and closes a region exactly once.
 	for e in "${examples[@]}"; do
 		grep -o '/\*! \[[^]]*\] \*/' "examples/$e.c" | sort | uniq -c |
@@ -477,6 +484,46 @@ if part_wanted oom; then
 		fi
 		run_test "oom:$e" "tests/run-tests.sh 'oom:$e'" oom_check "$e"
 	done
+fi
+
+# ---- the site in a browser ---------------------------------------------
+
+# 15. Every page in headless Chromium (tests/site/check-site.mjs): no
+#     console error, missing image, broken link or empty listing; the
+#     search works; nothing comes from another host. One test per line
+#     of its report.
+if part_wanted browser; then
+	if $list; then
+		echo "TEST browser:site (one test per page and check)"
+	elif ! make -s build/.site-deps build/html/index.html >"$tmp/site.log" 2>&1; then
+		run_test "browser:setup" "make build/.site-deps" \
+			sh -c 'cat "$1"; exit 1' _ "$tmp/site.log"
+	else
+		timeout -k 5 600 node tests/site/check-site.mjs build/html \
+			build/site-check >"$tmp/browser" 2>&1
+		status=$?
+		while read -r line; do
+			case $line in
+			"ok - "*)
+				run_test "browser:${line#ok - }" \
+					"node tests/site/check-site.mjs build/html build/site-check" true
+				;;
+			"not ok - "*)
+				name=${line#not ok - }
+				run_test "browser:$name" \
+					"node tests/site/check-site.mjs build/html build/site-check" \
+					awk -v name="$name" '
+						/^(not )?ok - / { show = ($0 == "not ok - " name); next }
+						show' "$tmp/browser"
+				;;
+			esac
+		done <"$tmp/browser"
+		if ! grep -q '^# screenshot' "$tmp/browser"; then
+			run_test "browser:run" \
+				"node tests/site/check-site.mjs build/html build/site-check" \
+				sh -c 'echo "exit status $1"; cat "$2"; exit 1' _ "$status" "$tmp/browser"
+		fi
+	fi
 fi
 
 # ---- repeat ------------------------------------------------------------
