@@ -267,6 +267,22 @@ lint_pages() {
 			ok=1
 		fi
 	done
+	# The examples share the command-line block [backend] word for word
+	# (each example stays one file to copy): a change to one copy must
+	# reach them all.
+	for e in "${examples[@]}"; do
+		sed -n '/\/\*! \[backend\] \*\//,/\/\*! \[backend\] \*\//p' \
+			"examples/$e.c" >"$tmp/block.$e"
+		[ -s "$tmp/block.$e" ] || rm "$tmp/block.$e"
+	done
+	first=$(ls "$tmp"/block.* 2>/dev/null | head -n 1)
+	for b in "$tmp"/block.*; do
+		[ -e "$b" ] || continue
+		if ! cmp -s "$first" "$b"; then
+			echo "examples/${b##*/block.}.c: its [backend] block differs from examples/${first##*/block.}.c's"
+			ok=1
+		fi
+	done
 	# Every lesson page shows an output.
 	for f in doc/queue_tutorial.dox doc/lesson_*.dox doc/pitfalls.dox; do
 		if ! grep -qE '[@\\]verbinclude ' "$f"; then
