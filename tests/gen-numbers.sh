@@ -25,7 +25,7 @@ for row in "build:examples and claim tests compile with -Wall -Wextra -Werror:ma
 	   "claim:each statement of the pages, tested on the installed library:make check" \
 	   "lint:pages, examples, goldens, claims and the queue API fit together:make check" \
 	   "site:Doxygen builds the site with zero warnings:make check" \
-	   "backend:goldens and claim tests on every backend:make check-backends" \
+	   "backend:each example's golden, and each file of claim tests, on every backend:make check-backends" \
 	   "valgrind:no memory error, no leak under valgrind:make check-valgrind" \
 	   "asan:clean under AddressSanitizer and UBSan:make check-asan" \
 	   "leaks:nothing left on talloc's NULL context at exit:make check-leaks" \
@@ -37,12 +37,17 @@ for row in "build:examples and claim tests compile with -Wall -Wextra -Werror:ma
 	what=${rest%%:*}
 	target=${rest#*:}
 	n=$(count "$part")
+	skipped=$(grep -c "^SKIP $part:" "$list" || true)
+	[ "$skipped" -gt 0 ] && n="$n (and $skipped skipped)"
 	if [ "$part" = browser ]; then
 		n="one per page, and 5 more"	# known only when it runs
 	fi
+	case $target in
+	"make check") target="tests/run-tests.sh '$part:*'" ;;
+	esac
 	echo "<tr><td><tt>$part</tt>: $what</td><td>$n</td><td><tt>$target</tt></td></tr>"
 done
-echo "<tr><td>all but the browser's</td><td>$(grep '^TEST ' "$list" | grep -vc '^TEST browser:')</td><td><tt>make check</tt></td></tr>"
+echo "<tr><td>all</td><td>$(grep '^TEST ' "$list" | grep -vc '^TEST browser:'), and the browser's</td><td><tt>make check</tt></td></tr>"
 echo "</table>"
 echo "/*! [parts] */"
 
@@ -79,50 +84,66 @@ for c in examples/*.c; do
 	FAILMALLOC_COUNT=$out/count LD_PRELOAD=$PWD/build/failmalloc.so \
 		"build/examples/$e" >/dev/null 2>&1 </dev/null || true
 	n=$(cat "$out/count" 2>/dev/null || echo 0)
+	if grep -q "^SKIP oom:$e:" "$list"; then
+		echo "<tr><td>\\ref $e.c</td><td>$n (skipped, see below)</td></tr>"
+		continue
+	fi
 	total=$((total + n))
 	echo "<tr><td>\\ref $e.c</td><td>$n</td></tr>"
 done
-echo "<tr><td>all</td><td>$total</td></tr>"
+echo "<tr><td>all that run</td><td>$total</td></tr>"
 echo "</table>"
 echo "/*! [oom] */"
 
 echo "/*! [compat] */"
 echo "Built against libtevent $(pkg-config --modversion tevent) and libtalloc"
-echo "$(pkg-config --modversion talloc). Every tevent function the examples call,"
-echo "with the symbol version the installed library gives it, which is the"
-echo "release that introduced it:"
+echo "$(pkg-config --modversion talloc)."
 echo ""
 echo "<table>"
-echo "<tr><th>Function</th><th>Since tevent</th><th>Examples that call it</th></tr>"
-# the dynamic symbols the example binaries import from libtevent
+echo "<tr><th>Function</th><th>Symbol version</th><th>Called by</th></tr>"
+oldest=$(objdump -T "$(pkg-config --variable=libdir tevent)/libtevent.so" |
+	grep -oE 'TEVENT_[0-9.]+' | sed 's/TEVENT_//' | sort -uV | head -n 1)
+# the dynamic symbols each example binary imports from libtevent
 for bin in build/examples/*; do
 	[ -x "$bin" ] || continue
 	nm -D --undefined-only "$bin" |
-		grep -oE '\b_?tevent_[a-z0-9_]+@TEVENT_[0-9.]+' | sort -u
-done | sort | uniq -c | sort -k2 |
-while read -r n symver; do
+		grep -oE '\b_?tevent_[a-z0-9_]+@TEVENT_[0-9.]+' | sort -u |
+		sed "s|\$| ${bin##*/}|"
+done | sort -t@ -k2,2V -k1,1 | awk '
+	{ split($1, sv, "@"); key = sv[1] "@" sv[2]
+	  if (!(key in n)) { order[++k] = key }
+	  n[key]++; who[key] = who[key] (who[key] == "" ? "" : ", ") $2 }
+	END { for (i = 1; i <= k; i++) print order[i], n[order[i]], who[order[i]] }' |
+while read -r symver count who; do
 	sym=${symver%@*}
 	ver=${symver#*@TEVENT_}
-	name=$sym
+	[ "$ver" = "$oldest" ] && ver="$ver or older"
 	case $sym in
-	_tevent_*) name="${sym#_}() (the macro's function, $sym)" ;;
+	_tevent_*) name="${sym#_}() <small>(a macro; the library has $sym)</small>" ;;
 	*) name="$sym()" ;;
 	esac
-	echo "<tr><td>$name</td><td>$ver</td><td>$n</td></tr>"
+	if [ "$count" -gt 3 ]; then
+		who="$count examples"
+	else
+		who=$(echo "$who" | sed 's/\([a-z_][a-z_]*\)/\\ref \1.c/g')
+	fi
+	echo "<tr><td>$name</td><td>$ver</td><td>$who</td></tr>"
 done
 echo "</table>"
 echo ""
 need=$(for bin in build/examples/*; do
 	[ -x "$bin" ] && nm -D --undefined-only "$bin"
 done | grep -oE '@TEVENT_[0-9.]+' | sed 's/@TEVENT_//' | sort -uV | tail -n 1)
-echo "So the examples need libtevent $need or newer."
+echo "So the examples need libtevent $need or newer to link and run. What the"
+echo "pages say they do is checked on $(pkg-config --modversion tevent) only."
 echo "/*! [compat] */"
 
 echo "/*! [claims] */"
 echo "The pages mark $(grep -ohE '\\claim2?\{' doc/*.dox | wc -l) statements"
 echo "as verified, checked by $(count claim) claim tests in"
-echo "$(ls tests/test_*.c | wc -l) files and by the golden files of"
-echo "$(grep -lvx 'errors: 0' tests/golden/*.valgrind 2>/dev/null | wc -l) examples under valgrind."
+echo "$(ls tests/test_*.c | wc -l) files, by the valgrind goldens of"
+echo "$(grep -lvx 'errors: 0' tests/golden/*.valgrind 2>/dev/null | wc -l) examples, and by"
+echo "$(ls tests/golden/*@*.why 2>/dev/null | wc -l) golden of a backend of its own."
 echo "/*! [claims] */"
 } >"$f"
 mv "$f" "$out/numbers.dox"

@@ -203,6 +203,12 @@ run_tap() {
 if part_wanted claim; then
 	for t in "${tests[@]}"; do
 		run_test "build:$t" "make build/tests/$t" make -s "build/tests/$t"
+		# Built here whatever the pattern: 'claim:*' must not run an
+		# old binary.
+		$list || make -s "build/tests/$t" >"$tmp/build.log" 2>&1 ||
+			run_test "claim:$t" "make build/tests/$t" \
+				sh -c 'echo "the claim tests did not build:"; cat "$1"; exit 1' \
+				_ "$tmp/build.log"
 		if $list; then
 			for name in $(sed -n 's/^[[:space:]]*T(\([a-z0-9_]*\)),$/\1/p' \
 					"tests/$t.c"); do
