@@ -24,8 +24,6 @@ DEB_PACKAGES = make gcc binutils pkg-config libtevent-dev libtalloc-dev \
 B = build
 EXAMPLES = $(patsubst examples/%.c,%,$(wildcard examples/*.c))
 EXAMPLE_BINS = $(addprefix $(B)/examples/,$(EXAMPLES))
-TESTS = $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
-TEST_BINS = $(addprefix $(B)/tests/,$(TESTS))
 SITE_INPUTS = Doxyfile $(wildcard doc/*) $(wildcard examples/*.c) \
 	$(wildcard tests/golden/*) $(wildcard tests/*.[ch])
 

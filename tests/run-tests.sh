@@ -184,10 +184,17 @@ fi
 
 # ---- claims ------------------------------------------------------------
 
-# tap_failure NAME FILE: print cmocka's diagnostics of a failed test.
+# tap_failure NAME FILE: print the diagnostics of a failed test from a
+# TAP-like report ("not ok [N] - NAME" and the lines after it), as cmocka
+# and tests/site/check-site.mjs write them.
 tap_failure() {
 	awk -v name="$1" '
-		/^(not )?ok / { show = ($0 ~ "^not ok [0-9]+ - " name "$"); next }
+		/^(not )?ok / {
+			line = $0
+			sub(/^not ok [0-9]* ?- /, "", line)
+			show = ($0 ~ /^not ok / && line == name)
+			next
+		}
 		show' "$2"
 	return 1
 }
@@ -534,9 +541,7 @@ if part_wanted browser; then
 				name=${line#not ok - }
 				run_test "browser:$name" \
 					"node tests/site/check-site.mjs build/html build/site-check" \
-					awk -v name="$name" '
-						/^(not )?ok - / { show = ($0 == "not ok - " name); next }
-						show' "$tmp/browser"
+					tap_failure "$name" "$tmp/browser"
 				;;
 			esac
 		done <"$tmp/browser"
