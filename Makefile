@@ -1,8 +1,13 @@
-# The tevent_queue tutorial: examples, tests and the Doxygen site.
+# The tevent tutorial: examples, tests and the Doxygen site.
 #
 #   make                 install missing Debian packages, build every
 #                        example and the site (build/html/index.html)
-#   make check           the whole test suite
+#   make check           the whole test suite, on every core
+#   make check T=PATTERN only the tests whose names match the shell
+#                        pattern, e.g. T='golden:*' (tests/units.sh)
+#   make check-quick     the edit loop: builds, goldens, claims, lint, site
+#   make check-PART      one part: backends, versions, valgrind, asan,
+#                        leaks, oom, repeat, args, site
 #   make update-golden   rewrite tests/golden/*.out from the examples
 #   make clean
 #
@@ -15,11 +20,15 @@ WARNFLAGS = -Wall -Wextra -Werror
 PKGS = tevent talloc
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS))
+CMOCKA = $(shell pkg-config --cflags --libs cmocka)
+
+# Every core, for the build and for the tests.
+MAKEFLAGS += -j$(shell nproc)
 
 # Debian packages the build and the tests need (tests/deps.sh).
 DEB_PACKAGES = make gcc binutils pkg-config libtevent-dev libtalloc-dev \
 	libcmocka-dev doxygen graphviz doxygen-awesome-css valgrind \
-	chromium nodejs
+	chromium nodejs debian-archive-keyring util-linux
 
 B = build
 EXAMPLES = $(patsubst examples/%.c,%,$(wildcard examples/*.c))
@@ -33,9 +42,9 @@ else
 Q = @
 endif
 
-.PHONY: all deps examples site check update-golden clean \
-	check-backends check-valgrind check-asan check-leaks check-oom \
-	check-repeat check-args check-site
+.PHONY: all deps examples site update-golden clean FORCE check-start \
+	check check-quick check-backends check-versions check-valgrind \
+	check-asan check-leaks check-oom check-repeat check-args check-site
 
 all: examples site
 	@echo "site: $(abspath $(B)/html/index.html)"
@@ -43,78 +52,74 @@ all: examples site
 deps:
 	$(Q)sh tests/deps.sh $(DEB_PACKAGES)
 
-examples: $(EXAMPLE_BINS)
+# ---- building ------------------------------------------------------------
 
-$(B)/examples/%: examples/%.c | deps
+# $(call cc,FLAGS,SOURCES,LIBS): compile SOURCES into $@. In a test run
+# (CHECK is set) a failure is left in $@.log for the tests to report,
+# and make goes on with the rest; otherwise it stops make.
+define cc
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $@")
-	$(Q)$(CC) $(CFLAGS) $(WARNFLAGS) -o $@ $< $(PKG_CFLAGS) $(PKG_LIBS)
+	$(Q)rm -f $@; $(CC) $(1) $(WARNFLAGS) -o $@ $(2) $(3) >$@.log 2>&1; \
+	s=$$?; cat $@.log; [ $$s -eq 0 ] || [ -n "$(CHECK)" ]
+endef
 
 # For the valgrind goldens: fixed flags, so the frames valgrind names do
 # not depend on the CFLAGS of the day.
 VG_CFLAGS = -g -O0
-$(B)/vg/%: examples/%.c | deps
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  CC      $@")
-	$(Q)$(CC) $(VG_CFLAGS) $(WARNFLAGS) -o $@ $< $(PKG_CFLAGS) $(PKG_LIBS)
-
 # check-asan: AddressSanitizer and UBSan.
 ASAN_CFLAGS = -g -O1 -fsanitize=address,undefined -fno-omit-frame-pointer
+
+examples: $(EXAMPLE_BINS)
+
+$(B)/examples/%: examples/%.c | deps
+	$(call cc,$(CFLAGS),$<,$(PKG_CFLAGS) $(PKG_LIBS))
+$(B)/vg/%: examples/%.c | deps
+	$(call cc,$(VG_CFLAGS),$<,$(PKG_CFLAGS) $(PKG_LIBS))
 $(B)/asan/%: examples/%.c | deps
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  CC      $@")
-	$(Q)$(CC) $(ASAN_CFLAGS) $(WARNFLAGS) -o $@ $< $(PKG_CFLAGS) $(PKG_LIBS)
-
-# Prints the backends of the installed libtevent, one a line.
+	$(call cc,$(ASAN_CFLAGS),$<,$(PKG_CFLAGS) $(PKG_LIBS))
+# The claim tests, with their shared fixture.
+$(B)/tests/%: tests/%.c tests/fixture.c tests/fixture.h | deps
+	$(call cc,$(CFLAGS),$< tests/fixture.c,$(PKG_CFLAGS) $(CMOCKA) $(PKG_LIBS))
+# Prints the backends of the libtevent it runs on, one a line.
 $(B)/backends: tests/backends.c | deps
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  CC      $@")
-	$(Q)$(CC) $(CFLAGS) $(WARNFLAGS) -o $@ $< $(PKG_CFLAGS) $(PKG_LIBS)
-
+	$(call cc,$(CFLAGS),$<,$(PKG_CFLAGS) $(PKG_LIBS))
 # The preloaded helpers of check-oom and check-leaks.
 $(B)/failmalloc.so: tests/failmalloc.c | deps
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  CC      $@")
-	$(Q)$(CC) -shared -fPIC -O2 $(WARNFLAGS) -o $@ $< -ldl
+	$(call cc,-shared -fPIC -O2,$<,-ldl)
 $(B)/leakcheck.so: tests/leakcheck.c | deps
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  CC      $@")
-	$(Q)$(CC) -shared -fPIC -O2 $(WARNFLAGS) -o $@ $< $(PKG_CFLAGS) $(PKG_LIBS)
+	$(call cc,-shared -fPIC -O2,$<,$(PKG_CFLAGS) $(PKG_LIBS))
 
-$(B)/tests/%: tests/%.c tests/fixture.c tests/fixture.h | deps
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  CC      $@")
-	$(Q)$(CC) $(CFLAGS) $(WARNFLAGS) -o $@ $< tests/fixture.c \
-		$(PKG_CFLAGS) $(shell pkg-config --cflags --libs cmocka) \
-		$(PKG_LIBS)
+# The other tevents (tests/versions.sh fetches each suite's packages into
+# build/versions/SUITE): build/v/SUITE/KIND/NAME is built like
+# build/KIND/NAME, against that suite's headers and libraries, and runs
+# on them. The fetch runs on every test run that needs the suite, and
+# changes build/versions/SUITE/version only when the suite serves a new
+# version (or could not be fetched: then nothing is built, and the tests
+# say SKIP with the reason).
+.SECONDEXPANSION:
+w = $(word $(1),$(subst /, ,$(2)))
+v_src = $(if $(filter tests,$(1)),tests/$(2).c tests/fixture.c tests/fixture.h,$(if \
+	$(filter backends,$(1)),tests/backends.c,examples/$(2).c))
+v_flags = $(if $(filter vg,$(1)),$(VG_CFLAGS),$(if $(filter asan,$(1)),$(ASAN_CFLAGS),$(CFLAGS)))
+$(B)/versions/%/version: FORCE
+	$(Q)bash tests/versions.sh $*
+$(B)/v/%: $$(call v_src,$$(call w,2,$$*),$$(call w,3,$$*)) \
+		$(B)/versions/$$(call w,1,$$*)/version | deps
+	@d=$(B)/versions/$(call w,1,$*); [ -f $$d/libs ] || exit 0; \
+	mkdir -p $(@D); $(if $(Q),echo "  CC      $@";) \
+	rm -f $@; $(CC) $(call v_flags,$(call w,2,$*)) $$(cat $$d/cflags) \
+		$(WARNFLAGS) -o $@ $(filter %.c,$^) \
+		$(if $(filter tests,$(call w,2,$*)),$(CMOCKA)) $$(cat $$d/libs) \
+		>$@.log 2>&1; \
+	s=$$?; cat $@.log; [ $$s -eq 0 ] || [ -n "$(CHECK)" ]
 
 site: $(B)/html/index.html
 
 # The page on testing shows numbers measured on these binaries.
 $(B)/html/index.html: $(SITE_INPUTS) $(EXAMPLE_BINS) $(B)/backends \
-		$(B)/failmalloc.so tests/run-tests.sh tests/gen-numbers.sh | deps
+		$(B)/failmalloc.so tests/units.sh tests/gen-numbers.sh | deps
 	$(Q)sh tests/doxygen.sh $(B)
-
-check: deps
-	$(Q)bash tests/run-tests.sh
-
-# The parts of `make check` that take longer, each runnable alone.
-check-backends: deps
-	$(Q)bash tests/run-tests.sh 'backend:*'
-check-valgrind: deps
-	$(Q)bash tests/run-tests.sh 'valgrind:*'
-check-asan: deps
-	$(Q)bash tests/run-tests.sh 'asan:*'
-check-leaks: deps
-	$(Q)bash tests/run-tests.sh 'leaks:*'
-check-oom: deps
-	$(Q)bash tests/run-tests.sh 'oom:*'
-check-repeat: deps
-	$(Q)bash tests/run-tests.sh 'repeat:*'
-check-args: deps
-	$(Q)bash tests/run-tests.sh 'args:*'
-check-site: deps
-	$(Q)bash tests/run-tests.sh 'browser:*'
 
 # check-site drives Debian's Chromium with playwright-core, installed from
 # the npm registry at the version that tests/site/package-lock.json pins.
@@ -122,6 +127,82 @@ $(B)/.site-deps: tests/site/package.json tests/site/package-lock.json | deps
 	@mkdir -p $(@D)
 	$(Q)cd tests/site && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
+
+# ---- the tests -------------------------------------------------------------
+#
+# Each test is one target, build/check/PART/.../NAME.res, made by
+# tests/unit.sh (tests/units.sh lists them all): make's job server runs
+# them on every core, each after the programs it needs are built. Each
+# prints a line of progress; the goal's own recipe then prints the report
+# of every failure, in order, and the count (tests/summary.sh).
+
+R = $(B)/check
+CHECK_GOALS = check check-quick check-backends check-versions \
+	check-valgrind check-asan check-leaks check-oom check-repeat \
+	check-args check-site
+pattern_check = $(or $(T),*)
+pattern_check-quick = build:* golden:* claims:* lint:* site:*
+pattern_check-backends = backend:*
+pattern_check-versions = versions:*
+pattern_check-valgrind = valgrind:*
+pattern_check-asan = asan:*
+pattern_check-leaks = leaks:*
+pattern_check-oom = oom:*
+pattern_check-repeat = repeat:*
+pattern_check-args = args:*
+pattern_check-site = site:* browser:*
+
+GOAL := $(firstword $(filter $(CHECK_GOALS),$(MAKECMDGOALS)))
+ifneq ($(GOAL),)
+UNITS := $(shell bash tests/units.sh $(foreach p,$(pattern_$(GOAL)),'$(p)'))
+RESULTS := $(addprefix $(R)/,$(addsuffix .res,$(subst :,/,$(UNITS))))
+endif
+
+$(CHECK_GOALS): CHECK = 1
+$(CHECK_GOALS): deps $(RESULTS)
+	$(Q)bash tests/summary.sh $(R) $(R)/units
+
+check-start:
+	@rm -rf $(R)
+	@mkdir -p $(R)
+	@printf '%s\n' $(UNITS) >$(R)/units
+	@echo "$(words $(UNITS)) tests on $(shell nproc) cores"
+
+# What each test needs built, by its name (tests/units.sh).
+bin_of = $(if $(filter test_%,$(2)),$(1)/tests/$(2),$(1)/examples/$(2))
+needs = $(call needs_$(call w,1,$(1)),$(1))
+needs_site = $(EXAMPLE_BINS) $(B)/backends $(B)/failmalloc.so
+needs_browser = $(R)/site/doxygen.res $(B)/.site-deps
+needs_build = $(call bin_of,$(B),$(call w,2,$(1)))
+# (the valgrind build only where a valgrind golden is)
+vg_of = $(if $(wildcard tests/golden/$(2).valgrind tests/golden/$(2)@*.valgrind),$(1)/vg/$(2))
+needs_golden = $(B)/examples/$(call w,2,$(1)) $(call vg_of,$(B),$(call w,2,$(1)))
+needs_args = $(B)/examples/$(call w,2,$(1))
+needs_claims = $(B)/tests/$(call w,2,$(1))
+needs_backend = $(if $(filter list,$(call w,2,$(1))),$(B)/backends,$(call \
+	bin_of,$(B),$(call w,3,$(1))))
+needs_valgrind = $(B)/examples/$(call w,2,$(1))
+needs_asan = $(B)/asan/$(call w,2,$(1))
+needs_leaks = $(B)/examples/$(call w,2,$(1)) $(B)/leakcheck.so
+needs_oom = $(B)/examples/$(call w,2,$(1)) $(B)/asan/$(call w,2,$(1)) \
+	$(B)/failmalloc.so
+needs_repeat = $(B)/examples/$(call w,3,$(1))
+needs_versions = $(call vneeds_$(call w,3,$(1)),$(B)/v/$(call w,2,$(1)),$(1))
+vneeds_backends = $(1)/backends
+vneeds_build = $(call bin_of,$(1),$(call w,4,$(2)))
+vneeds_golden = $(1)/examples/$(call w,5,$(2))
+vneeds_claims = $(1)/tests/$(call w,5,$(2))
+vneeds_args = $(1)/examples/$(call w,4,$(2))
+vneeds_memory = $(1)/examples/$(call w,4,$(2)) $(1)/asan/$(call w,4,$(2)) \
+	$(call vg_of,$(1),$(call w,4,$(2)))
+
+$(R)/%.res: $$(call needs,$$*) FORCE | check-start
+	@CHECK_DIR=$(R) CHECK_TOTAL=$(words $(UNITS)) \
+		bash tests/unit.sh $(subst /,:,$*)
+
+FORCE:
+# Keep the programs the tests needed: they are not intermediate files.
+.SECONDARY:
 
 update-golden: examples
 	$(Q)for e in $(EXAMPLES); do bash tests/golden.sh update $$e; done

@@ -3,8 +3,13 @@
  *
  * SPDX-License-Identifier: MIT-0
  */
+#define _GNU_SOURCE	/* dladdr() */
+#include <dlfcn.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -180,4 +185,27 @@ int run_in_child(void (*fn)(void *arg), void *arg)
 	}
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	return status;
+}
+
+unsigned tevent_version(void)
+{
+	static unsigned version;
+	char path[PATH_MAX];
+	const char *so;
+	unsigned major, minor, patch;
+	Dl_info info;
+
+	if (version != 0) {
+		return version;
+	}
+	assert_true(dladdr((void *)tevent_context_init, &info) != 0);
+	assert_non_null(realpath(info.dli_fname, path));
+	so = strstr(path, ".so.");
+	assert_non_null(so);
+	/* "libtevent.so.0.16.2" */
+	assert_int_equal(sscanf(so, ".so.%u.%u.%u", &major, &minor, &patch),
+			 3);
+	assert_int_equal(major, 0);
+	version = 100 * minor + patch;
+	return version;
 }

@@ -61,6 +61,11 @@ void loop_for_ms(struct fixture *f, unsigned ms);
 /* The talloc names of ptr's direct children, as "[a][b]". */
 char *child_names(TALLOC_CTX *mem_ctx, const void *ptr);
 
+/* The version of the libtevent this process runs on, read from the file
+ * name of the loaded library (libtevent.so.0.16.2 gives 1602):
+ * 100 * minor + patch for tevent 0.x.y. Fails the test if unknown. */
+unsigned tevent_version(void);
+
 /* Run fn(arg) in a child process with stderr closed; exit 0 after it.
  * Returns the wait status. */
 int run_in_child(void (*fn)(void *arg), void *arg);

@@ -660,13 +660,16 @@ static void test_trace_callback_sees_every_queue_of_the_context(
 	struct fixture *f = *pstate;
 	struct tevent_queue *other = tevent_queue_create(f, "other");
 	struct tevent_req *a, *b;
+	struct tevent_queue_entry *e;
 
 	assert_non_null(other);
 	tevent_set_trace_queue_callback(f->ev, trace_log, f);
 	a = item_add(f, "A", false, false);		/* f->queue */
 	b = item_new(f, "B", false, false);
-	assert_non_null(tevent_queue_add_entry(other, f->ev, b, item_trigger,
-					       f));
+	/* (tevent 0.15 and later define tevent_queue_add_entry() as a macro
+	 * that ends in a semicolon: it cannot stand inside an expression) */
+	e = tevent_queue_add_entry(other, f->ev, b, item_trigger, f);
+	assert_non_null(e);
 	talloc_free(a);
 	talloc_free(b);
 	tevent_set_trace_queue_callback(f->ev, NULL, NULL);

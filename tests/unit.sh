@@ -1,0 +1,534 @@
+#!/bin/bash
+# Run one test of the suite by its name (tests/units.sh lists them all
+# and says what each part is):
+#
+#   tests/unit.sh NAME
+#
+# Alone, it prints the test's report and then PASS, FAIL or SKIP with the
+# name; the exit status is 1 on FAIL. It does not build anything: the
+# programs it runs must be built (`make check T=NAME` builds them and
+# runs it). Under `make check`, CHECK_DIR is set: the report goes to
+# CHECK_DIR/NAME.log, the status line to CHECK_DIR/NAME.res (":" in the
+# name becomes "/"), and one line of progress to stdout.
+set -u
+cd "$(dirname "$0")/.." || exit 2
+. tests/matrix.sh
+export TEST_TIMEOUT=${TEST_TIMEOUT:-10}
+name=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# skip WHY: end the test as skipped.
+skip() {
+	echo "$1" >"$tmp/skip"
+	return 77
+}
+
+# ---- examples: build, golden, arguments --------------------------------
+
+# built BIN: is BIN there? If not, say why (its build log).
+built() {
+	[ -x "$1" ] && return 0
+	echo "$1 was not built:"
+	sed 's/^/  | /' "$1.log" 2>/dev/null
+	return 1
+}
+
+# bin_of SUITE NAME: an example's or a claim-test file's program.
+bin_of() {
+	case $2 in
+	test_*) echo "$(bindir "$1")/tests/$2" ;;
+	*) echo "$(bindir "$1")/examples/$2" ;;
+	esac
+}
+
+# build SUITE NAME: it compiled with -Wall -Wextra -Werror (make built
+# it before this test runs; a failure left its log beside it).
+build() {
+	local bin
+	bin=$(bin_of "$1" "$2")
+	built "$bin" || return 1
+	echo "built $bin with -Wall -Wextra -Werror"
+	[ ! -f "$bin.log" ] || cat "$bin.log"
+}
+
+# copy_build NAME: built and run from a copy in an empty folder, with the
+# command of its top comment, as a reader who copied the file builds it.
+copy_build() {
+	local e=$1 dir cmd
+	dir=$tmp/copy
+	mkdir "$dir"
+	cp "examples/$e.c" "$dir/"
+	cmd=$(sed -n '/^ \* Build:$/{n;s/^ \* //p;q}' "examples/$e.c")
+	if [ -z "$cmd" ]; then
+		echo "examples/$e.c has no ' * Build:' line in its top comment"
+		return 1
+	fi
+	echo "\$ $cmd"
+	(cd "$dir" && sh -c "$cmd" &&
+		timeout -k 2 "$TEST_TIMEOUT" ./a.out >/dev/null)
+}
+
+# bad_args SUITE NAME ARGS...: exit status 2, one usage line on stderr,
+# no output.
+bad_args() {
+	local bin status lines
+	bin=$(bin_of "$1" "$2")
+	shift 2
+	"$bin" "$@" >"$tmp/args.out" 2>"$tmp/args.err" </dev/null
+	status=$?
+	lines=$(wc -l <"$tmp/args.err")
+	echo "\$ $bin $*"
+	echo "  expected: exit status 2, one line on stderr starting 'usage: ', no output"
+	echo "  came: exit status $status, $lines lines on stderr:"
+	sed 's/^/  | /' "$tmp/args.err"
+	[ "$status" -eq 2 ] && [ "$lines" -eq 1 ] && [ ! -s "$tmp/args.out" ] &&
+		grep -q '^usage: ' "$tmp/args.err"
+}
+
+# args SUITE NAME: every bad argument is refused.
+args() {
+	local ok=0
+	built "$(bin_of "$1" "$2")" || return 1
+	bad_args "$1" "$2" -b no-such-backend || ok=1
+	bad_args "$1" "$2" -x || ok=1
+	bad_args "$1" "$2" extra || ok=1
+	if grep -q '"b:n:"' "examples/$2.c"; then
+		bad_args "$1" "$2" -n four || ok=1
+		bad_args "$1" "$2" -n 0 || ok=1
+		bad_args "$1" "$2" -n 27 || ok=1
+	fi
+	return $ok
+}
+
+# golden SUITE NAME [BACKEND]
+golden() {
+	SUITE=$1 bash tests/golden.sh check "$2" ${3:+-b "$3"}
+}
+
+# ---- claims ------------------------------------------------------------
+
+# claims SUITE FILE [BACKEND]: the claim tests of one file, each reported.
+claims() {
+	local bin status line n=0 bad=0
+	bin=$(bin_of "$1" "$2")
+	built "$bin" || return 1
+	TEVENT_TEST_BACKEND=${3:-} CMOCKA_MESSAGE_OUTPUT=TAP \
+		timeout -k 2 "$((TEST_TIMEOUT * 3))" "$bin" >"$tmp/tap" 2>&1
+	status=$?
+	while read -r line; do
+		case $line in
+		"ok "*) n=$((n + 1)) ;;
+		"not ok "*)
+			n=$((n + 1))
+			bad=$((bad + 1))
+			echo "FAIL ${line#* - }"
+			tap_failure "${line#* - }" "$tmp/tap" | sed 's/^/    /'
+			echo "    rerun alone: ${3:+TEVENT_TEST_BACKEND=$3 }$bin ${line#* - }"
+			;;
+		esac
+	done <"$tmp/tap"
+	echo "$n claim tests on ${3:-the default backend}, $bad failed"
+	if ! grep -q '^1\.\.[0-9]' "$tmp/tap" || [ "$status" -gt 1 ] ||
+	   { [ "$status" -ne 0 ] && [ "$bad" -eq 0 ]; }; then
+		echo "$bin: exit status $status; its output:"
+		sed 's/^/  | /' "$tmp/tap"
+		return 1
+	fi
+	[ "$bad" -eq 0 ]
+}
+
+# tap_failure NAME FILE: the diagnostics of a failed test in a TAP-like
+# report ("not ok [N] - NAME" and the lines after it), as cmocka and
+# tests/site/check-site.mjs write them.
+tap_failure() {
+	awk -v name="$1" '
+		/^(not )?ok / {
+			line = $0
+			sub(/^not ok [0-9]* ?- /, "", line)
+			show = ($0 ~ /^not ok / && line == name)
+			next
+		}
+		show' "$2"
+}
+
+# ---- lint --------------------------------------------------------------
+
+examples=$(ls examples/*.c | sed 's|examples/\(.*\)\.c|\1|')
+
+# lesson_error NAME: true if the example's valgrind golden has errors,
+# that is, if a memory error is what the example teaches.
+lesson_error() {
+	[ -f "tests/golden/$1.valgrind" ] &&
+		! grep -qx 'errors: 0' "tests/golden/$1.valgrind"
+}
+
+# The pages use every example and golden, and every claim names a test.
+lint_pages() {
+	local ok=0 e g name first
+	for e in $examples; do
+		if ! grep -qE "[@\\](snippet|include)(\{[a-z]+\})? +$e\.c" doc/*.dox; then
+			echo "examples/$e.c is not shown on any page (\\snippet or \\include)"
+			ok=1
+		fi
+	done
+	for g in tests/golden/*.msc; do
+		[ -e "$g" ] || continue
+		if ! grep -qE "[@\\]mscfile +${g##*/}( |\$)" doc/*.dox; then
+			echo "$g is not drawn on any page (\\mscfile)"
+			ok=1
+		fi
+	done
+	for g in tests/golden/*.out tests/golden/*.valgrind; do
+		[ -e "$g" ] || continue
+		case $g in
+		*@*)	# a version's or backend's own golden: it must say why
+			[ -s "${g%.*}.why" ] && continue
+			echo "$g has no ${g%.*}.why"
+			ok=1
+			continue
+			;;
+		esac
+		if ! grep -qE "[@\\]verbinclude +${g##*/}\$" doc/*.dox; then
+			echo "$g is not shown on any page (\\verbinclude)"
+			ok=1
+		fi
+	done
+	# The examples share the command-line block [backend] word for word
+	# (each example stays one file to copy): a change to one copy must
+	# reach them all.
+	for e in $examples; do
+		sed -n '/\/\*! \[backend\] \*\//,/\/\*! \[backend\] \*\//p' \
+			"examples/$e.c" >"$tmp/block.$e"
+		[ -s "$tmp/block.$e" ] || rm "$tmp/block.$e"
+	done
+	first=$(ls "$tmp"/block.* 2>/dev/null | head -n 1)
+	for g in "$tmp"/block.*; do
+		[ -e "$g" ] || continue
+		if ! cmp -s "$first" "$g"; then
+			echo "examples/${g##*/block.}.c: its [backend] block differs from examples/${first##*/block.}.c's"
+			ok=1
+		fi
+	done
+	# Every lesson page shows an output.
+	for g in doc/queue_tutorial.dox doc/lesson_*.dox doc/pitfalls.dox; do
+		if ! grep -qE '[@\\]verbinclude ' "$g"; then
+			echo "$g shows no output (\\verbinclude)"
+			ok=1
+		fi
+	done
+	# Each snippet tag opens and closes a region exactly once.
+	for e in $examples; do
+		grep -o '/\*! \[[^]]*\] \*/' "examples/$e.c" | sort | uniq -c |
+			awk -v f="examples/$e.c" '$1 != 2 {
+				print f ": snippet marker " $2 " " $3 " " $4 " appears " $1 " times, not 2"
+				bad = 1 } END { exit bad }' || ok=1
+	done
+	# A claim must open its paragraph: \xrefitem takes the paragraph
+	# to its end, so one inside a list item swallows the items after it.
+	awk 'FNR == 1 { prev = "" }
+	     /^[ \t]*\\claim2?\{/ && prev !~ /^[ \t]*$/ {
+		print FILENAME ":" FNR ": \\claim does not open a paragraph"
+		bad = 1
+	     }
+	     { prev = $0 }
+	     END { exit bad }' doc/*.dox || ok=1
+	# (golden:NAME\@QUALIFIER: Doxygen needs the @ escaped)
+	grep -ohE '\\claim2?\{[a-z0-9_,:.@\\]+\}' doc/*.dox | tr -d '\\' |
+		sed 's/.*{\(.*\)}/\1/' | tr ',' '\n' | sort -u >"$tmp/cited"
+	sed -n 's/^[[:space:]]*T(\([a-z0-9_]*\)),$/\1/p' tests/test_*.c |
+		sort -u >"$tmp/tests"
+	if [ ! -s "$tmp/cited" ] || [ ! -s "$tmp/tests" ]; then
+		echo "found no \\claim in doc/*.dox or no T(test) in tests/test_*.c"
+		ok=1
+	fi
+	for name in $(comm -23 "$tmp/cited" "$tmp/tests"); do
+		case $name in
+		golden:*@*)
+			# golden:NAME@QUALIFIER, a claim checked by the golden a
+			# version or backend has of its own
+			g=${name#golden:}
+			[ -s "tests/golden/$g.why" ] && continue
+			echo "doc/*.dox cites \\claim{$name}, but tests/golden/$g.why is missing"
+			;;
+		golden:*)
+			# a claim checked by an example's valgrind golden
+			lesson_error "${name#golden:}" && continue
+			echo "doc/*.dox cites \\claim{$name}, but tests/golden/${name#golden:}.valgrind has no error"
+			;;
+		*)
+			echo "doc/*.dox cites \\claim{$name}, but no test in tests/test_*.c has that name"
+			;;
+		esac
+		ok=1
+	done
+	for name in $(comm -13 "$tmp/cited" "$tmp/tests"); do
+		echo "tests/test_*.c has $name, but no page cites it with \\claim"
+		ok=1
+	done
+	[ $ok -eq 0 ] && echo "$(wc -l <"$tmp/cited") claims cited, $(wc -l <"$tmp/tests") claim tests"
+	return $ok
+}
+
+# Every queue function of the installed header is used by an example
+# and named on a page.
+lint_api_coverage() {
+	local ok=0 fn n=0
+	# declarations only, not the header's comments (" * ...")
+	for fn in $(grep -v '^ \*' /usr/include/tevent.h |
+			grep -oE '\b_?tevent_(queue_[a-z_]+|[gs]et_trace_queue_callback)\(' |
+			tr -d '(' | sed 's/^_//' | sort -u); do
+		if ! grep -qw "$fn" examples/*.c; then
+			echo "$fn: used by no example"
+			ok=1
+		fi
+		if ! grep -qw "$fn" doc/*.dox; then
+			echo "$fn: named on no page"
+			ok=1
+		fi
+		n=$((n + 1))
+	done
+	echo "$n queue functions in /usr/include/tevent.h"
+	[ "$n" -ge 15 ] || ok=1
+	return $ok
+}
+
+# ---- backends ----------------------------------------------------------
+
+# backend_list SUITE: the library has exactly the backends of the matrix.
+backend_list() {
+	local have
+	have=$(SUITE=$1 bash -c '. tests/matrix.sh; "$(bindir "$SUITE")/backends"' | tr '\n' ' ')
+	echo "tevent_backend_list() of libtevent $(suite_version "$1"): $have"
+	echo "the tests cover: $BACKENDS"
+	[ "${have% }" = "$BACKENDS" ]
+}
+
+# ---- memory ------------------------------------------------------------
+
+# valgrind_clean SUITE NAME: no error, no definite or possible leak, but
+# the one stack of tests/valgrind.supp (libtevent's backend registry).
+valgrind_clean() {
+	local bin status
+	bin=$(bin_of "$1" "$2")
+	built "$bin" || return 1
+	echo "\$ valgrind --suppressions=tests/valgrind.supp $bin"
+	# --child-silent-after-fork: queue_untrigger's children abort on
+	# purpose, with their memory still allocated.
+	timeout -k 2 $((TEST_TIMEOUT * 6)) valgrind -q --error-exitcode=99 \
+		--child-silent-after-fork=yes \
+		--leak-check=full --errors-for-leak-kinds=definite,possible \
+		--show-leak-kinds=definite,possible \
+		--suppressions=tests/valgrind.supp \
+		"$bin" >/dev/null 2>"$tmp/vg" </dev/null
+	status=$?
+	echo "expected: exit status 0 and no report; came: exit status $status"
+	cat "$tmp/vg"
+	[ "$status" -eq 0 ] && [ ! -s "$tmp/vg" ]
+}
+
+# asan_check SUITE NAME: the golden output and a clean stderr; for a
+# pitfall whose lesson is a memory error, ASan must report it.
+asan_check() {
+	local e=$2 bin status golden
+	bin=$(bindir "$1")/asan/$e
+	built "$bin" || return 1
+	echo "\$ $bin"
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		timeout -k 2 $((TEST_TIMEOUT * 3)) "$bin" \
+		>"$tmp/asan.out" 2>"$tmp/asan.err" </dev/null
+	status=$?
+	if [ "$e" = pitfall_teardown_order ]; then
+		# Its bad accesses happen inside libtevent, which is not built
+		# with ASan: ASan cannot see them (valgrind can, golden:$e).
+		echo "ASan is blind here: the accesses are inside libtevent"
+	elif lesson_error "$e"; then
+		echo "expected: ASan reports heap-use-after-free, nonzero exit status"
+		echo "came: exit status $status"
+		head -n 5 "$tmp/asan.err"
+		[ "$status" -ne 0 ] &&
+			grep -q 'ERROR: AddressSanitizer: heap-use-after-free' "$tmp/asan.err"
+		return
+	fi
+	golden=$(SUITE=$1 bash -c '. tests/matrix.sh; v=$(suite_version "$SUITE"); v=${v%.*}
+		for f in "tests/golden/$0@$v.out" "tests/golden/$0.out"; do
+			[ -f "$f" ] && { echo "$f"; exit; }; done' "$e")
+	echo "expected: exit status 0, the golden output, nothing on stderr"
+	echo "came: exit status $status"
+	cat "$tmp/asan.err"
+	diff -u --label "expected ($golden)" --label "actual" \
+		"$golden" "$tmp/asan.out" &&
+		[ "$status" -eq 0 ] && [ ! -s "$tmp/asan.err" ]
+}
+
+# memory SUITE NAME: the memory checker that runs on that tevent
+# (tests/versions.sh: valgrind where it can start, else ASan/UBSan). A
+# pitfall whose lesson is a memory error has its report checked by its
+# golden test instead (valgrind) or must make ASan report it.
+memory() {
+	local checker
+	checker=$(cat "build/versions/$1/memcheck")
+	echo "memory checker for libtevent $(suite_version "$1"): $checker"
+	if [ "$checker" = valgrind ]; then
+		if lesson_error "$2"; then
+			echo "its memory error is the lesson: the report must be the golden one"
+			SUITE=$1 bash tests/golden.sh valgrind "$2"
+			return
+		fi
+		valgrind_clean "$1" "$2"
+	else
+		asan_check "$1" "$2"
+	fi
+}
+
+# leaks NAME: talloc, nothing left on the NULL context at exit.
+leaks() {
+	local status
+	built "build/examples/$1" || return 1
+	echo "\$ LD_PRELOAD=build/leakcheck.so build/examples/$1"
+	LD_PRELOAD=$PWD/build/leakcheck.so timeout -k 2 "$TEST_TIMEOUT" \
+		"build/examples/$1" >/dev/null 2>"$tmp/leaks" </dev/null
+	status=$?
+	echo "expected: exit status 0, nothing left; came: exit status $status"
+	cat "$tmp/leaks"
+	[ "$status" -eq 0 ] && [ ! -s "$tmp/leaks" ]
+}
+
+# repeat BACKEND NAME: twenty runs, each the golden output.
+repeat() {
+	local i
+	for i in $(seq 1 20); do
+		if ! golden "" "$2" "$1" >"$tmp/rep"; then
+			echo "run $i of 20 on backend $1:"
+			cat "$tmp/rep"
+			return 1
+		fi
+	done
+	echo "20 runs on backend $1, each the golden output"
+}
+
+# ---- the site ----------------------------------------------------------
+
+# browser: every page in headless Chromium (tests/site/check-site.mjs):
+# no console error, missing image, broken link or empty listing; the
+# search works; nothing comes from another host.
+browser() {
+	local status
+	if [ ! -f build/html/index.html ]; then
+		echo "build/html/index.html is missing: see site:doxygen"
+		return 1
+	fi
+	if [ ! -d tests/site/node_modules/playwright-core ]; then
+		echo "playwright-core is not installed (make build/.site-deps)"
+		return 1
+	fi
+	timeout -k 5 600 node tests/site/check-site.mjs build/html \
+		build/site-check >"$tmp/browser" 2>&1
+	status=$?
+	grep -c '^ok - ' "$tmp/browser" | sed 's/$/ checks passed/'
+	grep '^not ok - \|^# ' "$tmp/browser"
+	[ "$status" -eq 0 ] && grep -q '^# screenshot' "$tmp/browser"
+}
+
+# ---- dispatch ----------------------------------------------------------
+
+# run NAME: the test's report on stdout; 0 pass, 1 fail, 77 skip.
+run() {
+	local IFS=:
+	# shellcheck disable=SC2086  # split the name at its colons
+	set -- $1
+	IFS=$' \t\n'
+	case $1 in
+	site) sh tests/doxygen.sh build ;;
+	browser) browser ;;
+	build) build "" "$2" ;;
+	copy-build) copy_build "$2" ;;
+	golden) golden "" "$2" ;;
+	args) args "" "$2" ;;
+	claims) claims "" "$2" ;;
+	lint)
+		case $2 in
+		pages) lint_pages ;;
+		api-coverage) lint_api_coverage ;;
+		*) echo "no such lint: $2"; return 1 ;;
+		esac
+		;;
+	backend)
+		case $2 in
+		list) backend_list "" ;;
+		*)
+			case $3 in
+			test_*) claims "" "$3" "$2" ;;
+			*) golden "" "$3" "$2" ;;
+			esac
+			;;
+		esac
+		;;
+	valgrind)
+		if lesson_error "$2"; then
+			skip "its memory error is the lesson; golden:$2 checks the report"
+			return
+		fi
+		valgrind_clean "" "$2"
+		;;
+	asan) asan_check "" "$2" ;;
+	leaks) leaks "$2" ;;
+	oom)
+		if [ "$2" = pitfall_teardown_order ]; then
+			skip "it writes into freed memory on purpose; after that its behaviour is undefined"
+			return
+		fi
+		bash tests/oom-sweep.sh "$2"
+		;;
+	repeat) repeat "$2" "$3" ;;
+	versions)
+		local why
+		why=$(suite_skip "$2")
+		if [ -n "$why" ]; then
+			skip "libtevent of $2: $why"
+			return
+		fi
+		echo "libtevent $(suite_version "$2") ($2)"
+		case $3 in
+		backends) backend_list "$2" ;;
+		build) build "$2" "$4" ;;
+		golden) golden "$2" "$5" "$4" ;;
+		claims) claims "$2" "$5" "$4" ;;
+		args) args "$2" "$4" ;;
+		memory) memory "$2" "$4" ;;
+		*) echo "no such test: $name"; return 1 ;;
+		esac
+		;;
+	*) echo "no such test: $name (tests/units.sh lists them)"; return 1 ;;
+	esac
+}
+
+run "$name" >"$tmp/log" 2>&1
+status=$?
+if [ "$status" -eq 77 ]; then
+	result="SKIP $name: $(cat "$tmp/skip")"
+elif [ "$status" -eq 0 ]; then
+	result="PASS $name"
+else
+	result="FAIL $name"
+fi
+
+if [ -z "${CHECK_DIR:-}" ]; then
+	cat "$tmp/log"
+	echo "$result"
+	[ "$status" -ne 0 ] && [ "$status" -ne 77 ] && exit 1
+	exit 0
+fi
+
+# Under make check: record, then one line of progress.
+out=$CHECK_DIR/${name//:/\/}
+mkdir -p "$(dirname "$out")"
+cp "$tmp/log" "$out.log"
+echo "$result" >"$out.res"
+exec 9>>"$CHECK_DIR/.count"
+flock 9
+echo "${result%% *}" >&9
+done_n=$(wc -l <"$CHECK_DIR/.count")
+failed_n=$(grep -c '^FAIL' "$CHECK_DIR/.count")
+printf '[%4d/%d, %d failed] %s\n' "$done_n" "${CHECK_TOTAL:-?}" "$failed_n" "$result"
+exit 0
