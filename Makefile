@@ -21,6 +21,8 @@ PKGS = tevent talloc
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS))
 CMOCKA = $(shell pkg-config --cflags --libs cmocka)
+# For the tests (tests/matrix.sh): the version of the installed libtevent.
+export TEVENT_VERSION := $(shell pkg-config --modversion tevent 2>/dev/null)
 
 # Every core, for the build and for the tests.
 MAKEFLAGS += -j$(shell nproc)
@@ -142,7 +144,7 @@ CHECK_GOALS = check check-quick check-backends check-versions \
 	check-args check-site
 pattern_check = $(or $(T),*)
 pattern_check-quick = build:* golden:* claims:* lint:* site:*
-pattern_check-backends = backend:*
+pattern_check-backends = backend:* backends:*
 pattern_check-versions = versions:*
 pattern_check-valgrind = valgrind:*
 pattern_check-asan = asan:*
@@ -162,10 +164,13 @@ $(CHECK_GOALS): CHECK = 1
 $(CHECK_GOALS): deps $(RESULTS)
 	$(Q)bash tests/summary.sh $(R) $(R)/units
 
+# Before a run: forget the results of the tests about to run (those of
+# the others stay: the compatibility page reads the latest of each).
 check-start:
-	@rm -rf $(R)
 	@mkdir -p $(R)
+	@rm -f $(R)/.count
 	@printf '%s\n' $(UNITS) >$(R)/units
+	@sed 's|:|/|g; s|^|$(R)/|; s|$$|.res|' $(R)/units | xargs rm -f
 	@echo "$(words $(UNITS)) tests on $(shell nproc) cores"
 
 # What each test needs built, by its name (tests/units.sh).
@@ -179,19 +184,19 @@ vg_of = $(if $(wildcard tests/golden/$(2).valgrind tests/golden/$(2)@*.valgrind)
 needs_golden = $(B)/examples/$(call w,2,$(1)) $(call vg_of,$(B),$(call w,2,$(1)))
 needs_args = $(B)/examples/$(call w,2,$(1))
 needs_claims = $(B)/tests/$(call w,2,$(1))
-needs_backend = $(if $(filter list,$(call w,2,$(1))),$(B)/backends,$(call \
-	bin_of,$(B),$(call w,3,$(1))))
+needs_backend = $(B)/backends
+needs_backends = $(call bin_of,$(B),$(call w,2,$(1)))
 needs_valgrind = $(B)/examples/$(call w,2,$(1))
 needs_asan = $(B)/asan/$(call w,2,$(1))
 needs_leaks = $(B)/examples/$(call w,2,$(1)) $(B)/leakcheck.so
 needs_oom = $(B)/examples/$(call w,2,$(1)) $(B)/asan/$(call w,2,$(1)) \
 	$(B)/failmalloc.so
-needs_repeat = $(B)/examples/$(call w,3,$(1))
+needs_repeat = $(B)/examples/$(call w,2,$(1))
 needs_versions = $(call vneeds_$(call w,3,$(1)),$(B)/v/$(call w,2,$(1)),$(1))
 vneeds_backends = $(1)/backends
 vneeds_build = $(call bin_of,$(1),$(call w,4,$(2)))
-vneeds_golden = $(1)/examples/$(call w,5,$(2))
-vneeds_claims = $(1)/tests/$(call w,5,$(2))
+vneeds_golden = $(1)/examples/$(call w,4,$(2))
+vneeds_claims = $(1)/tests/$(call w,4,$(2))
 vneeds_args = $(1)/examples/$(call w,4,$(2))
 vneeds_memory = $(1)/examples/$(call w,4,$(2)) $(1)/asan/$(call w,4,$(2)) \
 	$(call vg_of,$(1),$(call w,4,$(2)))

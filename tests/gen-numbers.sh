@@ -8,7 +8,8 @@ out=${1:-build/gen}
 mkdir -p "$out"
 f=$out/numbers.dox.tmp
 list=$out/tests.list
-bash tests/run-tests.sh --list >"$list"
+bash tests/units.sh | sed 's/^/TEST /' >"$list"
+bash tests/units.sh --skips >>"$list"
 
 count() {	# count PART: tests of that part in this build
 	grep -c "^TEST $1:" "$list" || true
@@ -18,20 +19,21 @@ count() {	# count PART: tests of that part in this build
 echo "/*! [parts] */"
 echo "<table>"
 echo "<tr><th>Part</th><th>Tests</th><th>Run alone with</th></tr>"
-for row in "build:examples and claim tests compile with -Wall -Wextra -Werror:make check" \
+for row in "site:Doxygen builds the site with zero warnings:make check-site" \
+	   "browser:every page in headless Chromium, the search, offline:make check-site" \
+	   "build:examples and claim tests compile with -Wall -Wextra -Werror:make check-quick" \
 	   "copy-build:each example builds from a copy, with its top comment's command:make check" \
-	   "golden:output, exit status (and valgrind report) equal the golden files:make check" \
+	   "golden:output, exit status (and valgrind report) equal the golden files:make check-quick" \
 	   "args:bad arguments give one usage line and exit status 2:make check-args" \
-	   "claim:each statement of the pages, tested on the installed library:make check" \
-	   "lint:pages, examples, goldens, claims and the queue API fit together:make check" \
-	   "site:Doxygen builds the site with zero warnings:make check" \
+	   "claims:each file of claim tests, on the installed library:make check-quick" \
+	   "lint:pages, examples, goldens, claims and the queue API fit together:make check-quick" \
 	   "backend:each example's golden, and each file of claim tests, on every backend:make check-backends" \
 	   "valgrind:no memory error, no leak under valgrind:make check-valgrind" \
 	   "asan:clean under AddressSanitizer and UBSan:make check-asan" \
 	   "leaks:nothing left on talloc's NULL context at exit:make check-leaks" \
 	   "oom:every allocation failed in turn, handled cleanly:make check-oom" \
-	   "repeat:20 runs on every backend give the golden output:make check-repeat" \
-	   "browser:every page in headless Chromium, the search, offline:make check-site"; do
+	   "repeat:20 runs on each backend give the golden output:make check-repeat" \
+	   "versions:goldens, claims, arguments and memory on tevent 0.16 and 0.17:make check-versions"; do
 	part=${row%%:*}
 	rest=${row#*:}
 	what=${rest%%:*}
@@ -39,15 +41,12 @@ for row in "build:examples and claim tests compile with -Wall -Wextra -Werror:ma
 	n=$(count "$part")
 	skipped=$(grep -c "^SKIP $part:" "$list" || true)
 	[ "$skipped" -gt 0 ] && n="$n (and $skipped skipped)"
-	if [ "$part" = browser ]; then
-		n="one per page, and 5 more"	# known only when it runs
-	fi
 	case $target in
-	"make check") target="tests/run-tests.sh '$part:*'" ;;
+	"make check") target="make check T='$part:*'" ;;
 	esac
 	echo "<tr><td><tt>$part</tt>: $what</td><td>$n</td><td><tt>$target</tt></td></tr>"
 done
-echo "<tr><td>all</td><td>$(grep '^TEST ' "$list" | grep -vc '^TEST browser:'), and the browser's</td><td><tt>make check</tt></td></tr>"
+echo "<tr><td>all</td><td>$(grep -c '^TEST ' "$list")</td><td><tt>make check</tt></td></tr>"
 echo "</table>"
 echo "/*! [parts] */"
 
@@ -140,7 +139,7 @@ echo "/*! [compat] */"
 
 echo "/*! [claims] */"
 echo "The pages mark $(grep -ohE '\\claim2?\{' doc/*.dox | wc -l) statements"
-echo "as verified, checked by $(count claim) claim tests in"
+echo "as verified, checked by $(sed -n 's/^[[:space:]]*T(\([a-z0-9_]*\)),$/\1/p' tests/test_*.c | wc -l) claim tests in"
 echo "$(ls tests/test_*.c | wc -l) files, by the valgrind goldens of"
 echo "$(grep -lvx 'errors: 0' tests/golden/*.valgrind 2>/dev/null | wc -l) examples, and by"
 echo "$(ls tests/golden/*@*.why 2>/dev/null | wc -l) golden of a backend of its own."

@@ -1,13 +1,15 @@
 #!/bin/bash
 # Run one example the way the tests do, and compare or record its output.
 #
-#   tests/golden.sh check NAME [-b BACKEND]   compare with its golden file
-#   tests/golden.sh valgrind NAME             only the valgrind report
-#   tests/golden.sh update NAME               rewrite tests/golden/NAME.out
+#   tests/golden.sh check NAME [BACKEND]  compare with its golden files
+#   tests/golden.sh backends NAME         the same on every backend, at once
+#   tests/golden.sh repeat NAME [N]       N runs (20) on every backend
+#   tests/golden.sh valgrind NAME         only the valgrind report
+#   tests/golden.sh update NAME           rewrite tests/golden/NAME.out
 #
 # The environment variable SUITE names the tevent the example was built
 # for (tests/versions.sh: backports, sid); unset or empty, the installed
-# one. "-b BACKEND" goes to the example.
+# one. BACKEND goes to the example as "-b BACKEND".
 #
 # The golden file is the example's exact standard output; the page shows
 # that very file. The exit status must be 0, or the number stored in
@@ -32,55 +34,94 @@
 # what does not change from run to run, must equal that file (default
 # backend only). Create it empty and run `make update-golden` to start
 # one.
+#
+# The runs on the several backends, and the repeated runs, go at once:
+# the examples spend their time waiting on millisecond timers, and a run
+# among others is a harder test of their output than a run alone.
 set -u
-cd "$(dirname "$0")/.." || exit 2
+cd "${0%/*}/.." || exit 2
 . tests/matrix.sh
 mode=$1
 name=$2
 shift 2
 suite=${SUITE:-}
-dir=$(bindir "$suite")
+suite "$suite"
 bin=$dir/examples/$name
-version=$(suite_version "$suite")
 version=${version%.*}		# 0.16.2 -> 0.16
-backend=
-[ "${1:-}" = -b ] && backend=${2:-}
 timeout_s=${TEST_TIMEOUT:-10}
-
-# golden_file EXT: the most specific golden with that extension.
-golden_file() {
-	local q
-	for q in "@$version@$backend" "@$version" "@$backend" ""; do
-		case $q in
-		*@) continue ;;		# no backend given
-		esac
-		if [ -f "tests/golden/$name$q.$1" ]; then
-			echo "tests/golden/$name$q.$1"
-			return
-		fi
-	done
-	echo "tests/golden/$name.$1"
-}
-golden=$(golden_file out)
-status_file=${golden%.out}.status
-vg_golden=$(golden_file valgrind)
-msc_golden=tests/golden/$name.msc
-
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# run_example ARGS...: its stdout, stderr and exit status in $tmp/out,
-# $tmp/err and $status; false on a hang. Line-buffered, so that a hung
-# example still shows how far it got.
+# golden_file EXT [BACKEND]: sets golden to the most specific golden
+# with that extension.
+golden_file() {
+	local q
+	for q in "@$version@${2:-}" "@$version" "@${2:-}" ""; do
+		case $q in
+		*@) continue ;;		# no backend given
+		esac
+		golden=tests/golden/$name$q.$1
+		[ -f "$golden" ] && return
+	done
+	golden=tests/golden/$name.$1
+}
+
+# expected_status GOLDEN: sets expected to the exit status that goes
+# with a golden file.
+expected_status() {
+	expected=0
+	[ ! -f "${1%.out}.status" ] || read -r expected <"${1%.out}.status"
+}
+
+# run_example OUT [BACKEND [plain]]: a run's stdout, stderr and exit
+# status in OUT.out, OUT.err and OUT.status. Line-buffered, so that a
+# hung example still shows how far it got; "plain" (the repeated runs)
+# saves the process that takes.
 run_example() {
-	timeout -k 2 "$timeout_s" stdbuf -oL "$bin" "$@" >"$tmp/out" \
-		2>"$tmp/err" </dev/null
-	status=$?
+	local buf="stdbuf -oL"
+	[ "${3:-}" != plain ] || buf=
+	timeout -k 2 "$timeout_s" $buf "$bin" ${2:+-b "$2"} \
+		>"$1.out" 2>"$1.err" </dev/null
+	echo $? >"$1.status"
+}
+
+# judge OUT [BACKEND]: compare a run with its golden; report and fail if
+# it differs.
+judge() {
+	local out=$1 b=${2:-} golden status expected ok=0 why
+	golden_file out "$b"
+	read -r status <"$out.status"
+	expected_status "$golden"
 	if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
-		echo "$name: timed out after ${timeout_s}s (a hang?); output so far:"
-		sed 's/^/  | /' "$tmp/out"
+		echo "$name${b:+ -b $b}: timed out after ${timeout_s}s (a hang?); output so far:"
+		sed 's/^/  | /' "$out.out"
 		return 1
 	fi
+	if [ "$golden" != "tests/golden/$name.out" ]; then
+		read -r why <"${golden%.out}.why"
+		echo "(${b:+backend $b: }a golden of its own: ${golden#tests/golden/}: $why)"
+	fi
+	if [ ! -f "$golden" ]; then
+		echo "$name: no golden file $golden (make update-golden writes it)"
+		ok=1
+	elif ! cmp -s "$golden" "$out.out"; then
+		diff -u --label "expected ($golden)" \
+			--label "actual ($bin${b:+ -b $b})" "$golden" "$out.out" \
+			>"$out.diff"
+		echo "$name${b:+ -b $b}: stdout differs from the golden file:"
+		cat "$out.diff"
+		ok=1
+	fi
+	if [ "$status" -ne "$expected" ]; then
+		echo "$name${b:+ -b $b}: exit status $status, expected $expected"
+		ok=1
+	fi
+	if [ -s "$out.err" ]; then
+		echo "$name${b:+ -b $b}: wrote to stderr, expected nothing:"
+		sed 's/^/  | /' "$out.err"
+		ok=1
+	fi
+	return $ok
 }
 
 # run_valgrind: the reduced report of a valgrind run, in $tmp/vg.
@@ -98,41 +139,13 @@ run_timeline() {
 		awk -f tests/timeline.awk >"$tmp/msc"
 }
 
-# check_output ARGS...: stdout, exit status and stderr of a run.
-check_output() {
-	local ok=0 expected_status=0
-	run_example "$@" || return 1
-	if [ "$golden" != "tests/golden/$name.out" ]; then
-		echo "(a golden of its own: ${golden#tests/golden/}: $(cat "${golden%.out}.why"))"
-	fi
-	[ -f "$status_file" ] && expected_status=$(cat "$status_file")
-	if [ ! -f "$golden" ]; then
-		echo "$name: no golden file $golden (make update-golden writes it)"
-		ok=1
-	elif ! diff -u --label "expected ($golden)" --label "actual ($bin $*)" \
-		"$golden" "$tmp/out" >"$tmp/diff"; then
-		echo "$name: stdout differs from the golden file:"
-		cat "$tmp/diff"
-		ok=1
-	fi
-	if [ "$status" -ne "$expected_status" ]; then
-		echo "$name: exit status $status, expected $expected_status"
-		ok=1
-	fi
-	if [ -s "$tmp/err" ]; then
-		echo "$name: wrote to stderr, expected nothing:"
-		sed 's/^/  | /' "$tmp/err"
-		ok=1
-	fi
-	return $ok
-}
-
 # check_timeline: the chart of a run with -t.
 check_timeline() {
+	local msc=tests/golden/$name.msc
 	run_timeline
-	diff -u --label "expected ($msc_golden)" \
+	diff -u --label "expected ($msc)" \
 		--label "actual ($bin -t | awk -f tests/timeline.awk)" \
-		"$msc_golden" "$tmp/msc" >"$tmp/diff" && return 0
+		"$msc" "$tmp/msc" >"$tmp/diff" && return 0
 	echo "$name: the timeline of a run with -t differs from the golden chart:"
 	cat "$tmp/diff"
 	return 1
@@ -140,13 +153,16 @@ check_timeline() {
 
 # check_valgrind: the reduced report of a valgrind run.
 check_valgrind() {
+	local vg golden
+	golden_file valgrind
+	vg=$golden
 	if ! run_valgrind; then
 		echo "$name: could not run $dir/vg/$name"
 		return 1
 	fi
-	diff -u --label "expected ($vg_golden)" \
+	diff -u --label "expected ($vg)" \
 		--label "actual (valgrind $dir/vg/$name, reduced)" \
-		"$vg_golden" "$tmp/vg" >"$tmp/diff" && return 0
+		"$vg" "$tmp/vg" >"$tmp/diff" && return 0
 	echo "$name: the valgrind report differs from the golden file:"
 	cat "$tmp/diff"
 	return 1
@@ -159,52 +175,96 @@ if [ ! -x "$bin" ]; then
 fi
 
 case $mode in
-update)
-	run_example || exit 1
-	golden=tests/golden/$name.out
-	status_file=tests/golden/$name.status
-	if [ -f "$msc_golden" ]; then
-		run_timeline && cp "$tmp/msc" "$msc_golden" &&
-			echo "  GOLDEN  $msc_golden"
-	fi
-	vg_golden=tests/golden/$name.valgrind
-	if [ -f "$vg_golden" ]; then
-		make -s "$dir/vg/$name" >/dev/null
-		run_valgrind && cp "$tmp/vg" "$vg_golden" &&
-			echo "  GOLDEN  $vg_golden"
-	fi
-	cp "$tmp/out" "$golden"
-	if [ "$status" -eq 0 ]; then
-		rm -f "$status_file"
-	else
-		echo "$status" >"$status_file"
-	fi
-	echo "  GOLDEN  $golden (exit status $status)"
-	if [ -s "$tmp/err" ]; then
-		echo "  warning: $name wrote to stderr:"
-		sed 's/^/  | /' "$tmp/err"
-	fi
-	;;
-valgrind)
-	check_valgrind
-	;;
 check)
 	ok=0
-	check_output "$@" || ok=1
+	run_example "$tmp/run" "${1:-}"
+	judge "$tmp/run" "${1:-}" || ok=1
 	# The chart and the valgrind report: for a run on the installed
 	# tevent with its default backend.
 	if [ $# -eq 0 ] && [ -z "$suite" ]; then
-		if [ -f "$msc_golden" ]; then
+		if [ -f "tests/golden/$name.msc" ]; then
 			check_timeline || ok=1
 		fi
-		if [ -f "$vg_golden" ]; then
+		golden_file valgrind
+		if [ -f "$golden" ]; then
 			check_valgrind || ok=1
 		fi
 	fi
 	exit $ok
 	;;
+backends)
+	for b in $BACKENDS; do
+		run_example "$tmp/$b" "$b" &
+	done
+	wait
+	ok=0
+	for b in $BACKENDS; do
+		judge "$tmp/$b" "$b" || ok=1
+	done
+	[ $ok -eq 0 ] && echo "$name: the golden output on each of: $BACKENDS"
+	exit $ok
+	;;
+repeat)
+	# The runs of one backend start together, each as one process, under
+	# one timeout(1) for them all, and their outputs are compared in the
+	# shell: this part starts thousands of runs.
+	n=${1:-$REPEAT}
+	for b in $BACKENDS; do
+		golden_file out "$b"
+		expected_status "$golden"
+		IFS= read -r -d '' want <"$golden"
+		timeout -k 2 "$timeout_s" bash -c '
+			for ((i = 1; i <= $3; i++)); do
+				"$1" -b "$2" >"$4.$i.out" 2>"$4.$i.err" </dev/null &
+				pids[i]=$!
+			done
+			for ((i = 1; i <= $3; i++)); do
+				wait "${pids[i]}"
+				echo $? >"$4.$i.status"
+			done' _ "$bin" "$b" "$n" "$tmp/$b" 2>/dev/null
+		for ((i = 1; i <= n; i++)); do
+			[ -f "$tmp/$b.$i.status" ] || echo 124 >"$tmp/$b.$i.status"
+			IFS= read -r -d '' got <"$tmp/$b.$i.out"
+			read -r status <"$tmp/$b.$i.status"
+			[ "$got" = "$want" ] && [ "$status" -eq "$expected" ] &&
+				[ ! -s "$tmp/$b.$i.err" ] && continue
+			echo "run $i of $n at once, on backend $b:"
+			judge "$tmp/$b.$i" "$b"
+			exit 1
+		done
+	done
+	echo "$name: $n runs at once on each of $BACKENDS, each the golden output"
+	;;
+valgrind)
+	check_valgrind
+	;;
+update)
+	run_example "$tmp/run"
+	golden=tests/golden/$name.out
+	if [ -f "tests/golden/$name.msc" ]; then
+		run_timeline && cp "$tmp/msc" "tests/golden/$name.msc" &&
+			echo "  GOLDEN  tests/golden/$name.msc"
+	fi
+	if [ -f "tests/golden/$name.valgrind" ]; then
+		make -s "$dir/vg/$name" >/dev/null
+		run_valgrind && cp "$tmp/vg" "tests/golden/$name.valgrind" &&
+			echo "  GOLDEN  tests/golden/$name.valgrind"
+	fi
+	cp "$tmp/run.out" "$golden"
+	status=$(cat "$tmp/run.status")
+	if [ "$status" -eq 0 ]; then
+		rm -f "${golden%.out}.status"
+	else
+		echo "$status" >"${golden%.out}.status"
+	fi
+	echo "  GOLDEN  $golden (exit status $status)"
+	if [ -s "$tmp/run.err" ]; then
+		echo "  warning: $name wrote to stderr:"
+		sed 's/^/  | /' "$tmp/run.err"
+	fi
+	;;
 *)
-	echo "usage: tests/golden.sh check|valgrind|update NAME [-b BACKEND]" >&2
+	echo "usage: tests/golden.sh check|backends|repeat|valgrind|update NAME" >&2
 	exit 2
 	;;
 esac

@@ -8,27 +8,52 @@ BACKENDS="standard epoll poll_mt poll"
 # SUITES: the other tevents (tests/versions.sh fetches them); the
 # installed one is the suite "" in the functions below.
 SUITES="backports sid"
+# REPEAT: check-repeat runs each example this many times at once on each
+# backend.
+REPEAT=20
 
-# bindir SUITE: where the programs built for SUITE are.
-bindir() {
-	if [ -z "$1" ]; then echo build; else echo "build/v/$1"; fi
-}
-
-# suite_version SUITE: the version of its libtevent, as 0.16.2.
-suite_version() {
+# suite SUITE: sets dir to where the programs built for SUITE are,
+# version to the version of its libtevent (0.16.2; the Makefile exports
+# the installed one's as TEVENT_VERSION), and skip_why to why SUITE
+# cannot be tested (empty if it can). Variables rather than output:
+# each process costs some milliseconds, and the tests start thousands.
+suite() {
+	skip_why=
+	version=
 	if [ -z "$1" ]; then
-		pkg-config --modversion tevent
+		dir=build
+		version=${TEVENT_VERSION:-$(pkg-config --modversion tevent)}
+		return
+	fi
+	dir=build/v/$1
+	if [ -f "build/versions/$1/skip" ]; then
+		read -r skip_why <"build/versions/$1/skip"
+	elif [ -f "build/versions/$1/version" ]; then
+		read -r version <"build/versions/$1/version"
 	else
-		cat "build/versions/$1/version" 2>/dev/null
+		skip_why="not fetched (tests/versions.sh $1 fetches it)"
 	fi
 }
 
-# suite_skip SUITE: why SUITE cannot be tested (nothing if it can).
-suite_skip() {
-	[ -z "$1" ] && return 0
-	if [ -f "build/versions/$1/skip" ]; then
-		cat "build/versions/$1/skip"
-	elif [ ! -f "build/versions/$1/version" ]; then
-		echo "not fetched (tests/versions.sh $1 fetches it)"
-	fi
+# lesson_error NAME: true if the example's valgrind golden has errors,
+# that is, if a memory error is what the example teaches.
+lesson_error() {
+	[ -f "tests/golden/$1.valgrind" ] &&
+		! grep -qx 'errors: 0' "tests/golden/$1.valgrind"
+}
+
+# static_skip TEST: sets why to the reason the test is skipped whatever
+# the machine (empty if it runs). tests/unit.sh skips it; the testing
+# page lists it.
+static_skip() {
+	why=
+	case $1 in
+	valgrind:*)
+		! lesson_error "${1#valgrind:}" ||
+			why="its memory error is the lesson; golden:${1#valgrind:} checks the report"
+		;;
+	oom:pitfall_teardown_order)
+		why="it writes into freed memory on purpose; after that its behaviour is undefined"
+		;;
+	esac
 }

@@ -11,7 +11,7 @@
 # CHECK_DIR/NAME.log, the status line to CHECK_DIR/NAME.res (":" in the
 # name becomes "/"), and one line of progress to stdout.
 set -u
-cd "$(dirname "$0")/.." || exit 2
+cd "${0%/*}/.." || exit 2
 . tests/matrix.sh
 export TEST_TIMEOUT=${TEST_TIMEOUT:-10}
 name=$1
@@ -34,11 +34,14 @@ built() {
 	return 1
 }
 
-# bin_of SUITE NAME: an example's or a claim-test file's program.
+# bin_of SUITE NAME: sets bin to an example's or a claim-test file's
+# program (a variable, not an echo: every process costs here).
 bin_of() {
+	local d=build
+	[ -z "$1" ] || d=build/v/$1
 	case $2 in
-	test_*) echo "$(bindir "$1")/tests/$2" ;;
-	*) echo "$(bindir "$1")/examples/$2" ;;
+	test_*) bin=$d/tests/$2 ;;
+	*) bin=$d/examples/$2 ;;
 	esac
 }
 
@@ -46,7 +49,7 @@ bin_of() {
 # it before this test runs; a failure left its log beside it).
 build() {
 	local bin
-	bin=$(bin_of "$1" "$2")
+	bin_of "$1" "$2"
 	built "$bin" || return 1
 	echo "built $bin with -Wall -Wextra -Werror"
 	[ ! -f "$bin.log" ] || cat "$bin.log"
@@ -72,24 +75,25 @@ copy_build() {
 # bad_args SUITE NAME ARGS...: exit status 2, one usage line on stderr,
 # no output.
 bad_args() {
-	local bin status lines
-	bin=$(bin_of "$1" "$2")
+	local bin status err
+	bin_of "$1" "$2"
 	shift 2
 	"$bin" "$@" >"$tmp/args.out" 2>"$tmp/args.err" </dev/null
 	status=$?
-	lines=$(wc -l <"$tmp/args.err")
+	mapfile -t err <"$tmp/args.err"
 	echo "\$ $bin $*"
 	echo "  expected: exit status 2, one line on stderr starting 'usage: ', no output"
-	echo "  came: exit status $status, $lines lines on stderr:"
-	sed 's/^/  | /' "$tmp/args.err"
-	[ "$status" -eq 2 ] && [ "$lines" -eq 1 ] && [ ! -s "$tmp/args.out" ] &&
-		grep -q '^usage: ' "$tmp/args.err"
+	echo "  came: exit status $status, ${#err[@]} lines on stderr:"
+	printf '  | %s\n' "${err[@]}"
+	[ "$status" -eq 2 ] && [ "${#err[@]}" -eq 1 ] && [ ! -s "$tmp/args.out" ] &&
+		[[ ${err[0]} == "usage: "* ]]
 }
 
 # args SUITE NAME: every bad argument is refused.
 args() {
-	local ok=0
-	built "$(bin_of "$1" "$2")" || return 1
+	local ok=0 bin
+	bin_of "$1" "$2"
+	built "$bin" || return 1
 	bad_args "$1" "$2" -b no-such-backend || ok=1
 	bad_args "$1" "$2" -x || ok=1
 	bad_args "$1" "$2" extra || ok=1
@@ -101,21 +105,42 @@ args() {
 	return $ok
 }
 
-# golden SUITE NAME [BACKEND]
+# golden SUITE NAME: the golden output, on the default backend (the
+# installed tevent) or on every backend (another suite).
 golden() {
-	SUITE=$1 bash tests/golden.sh check "$2" ${3:+-b "$3"}
+	if [ -z "$1" ]; then
+		bash tests/golden.sh check "$2"
+	else
+		SUITE=$1 bash tests/golden.sh backends "$2"
+	fi
 }
 
 # ---- claims ------------------------------------------------------------
 
-# claims SUITE FILE [BACKEND]: the claim tests of one file, each reported.
+# claims SUITE FILE [BACKEND...]: the claim tests of one file, each
+# reported; on each backend given (at once: they mostly wait on timers),
+# or on the default one.
 claims() {
-	local bin status line n=0 bad=0
-	bin=$(bin_of "$1" "$2")
+	local bin suite=$1 file=$2 b bad=0
+	shift 2
+	bin_of "$suite" "$file"
 	built "$bin" || return 1
-	TEVENT_TEST_BACKEND=${3:-} CMOCKA_MESSAGE_OUTPUT=TAP \
-		timeout -k 2 "$((TEST_TIMEOUT * 3))" "$bin" >"$tmp/tap" 2>&1
-	status=$?
+	[ $# -gt 0 ] || set -- ""
+	for b in "$@"; do
+		TEVENT_TEST_BACKEND=$b CMOCKA_MESSAGE_OUTPUT=TAP \
+			timeout -k 2 "$((TEST_TIMEOUT * 3))" "$bin" \
+			>"$tmp/tap.$b" 2>&1 &
+	done
+	wait
+	for b in "$@"; do
+		claims_report "$bin" "$b" || bad=1
+	done
+	return $bad
+}
+
+# claims_report BIN BACKEND: one backend's TAP report, judged.
+claims_report() {
+	local bin=$1 b=$2 tap=$tmp/tap.$2 line n=0 bad=0
 	while read -r line; do
 		case $line in
 		"ok "*) n=$((n + 1)) ;;
@@ -123,16 +148,16 @@ claims() {
 			n=$((n + 1))
 			bad=$((bad + 1))
 			echo "FAIL ${line#* - }"
-			tap_failure "${line#* - }" "$tmp/tap" | sed 's/^/    /'
-			echo "    rerun alone: ${3:+TEVENT_TEST_BACKEND=$3 }$bin ${line#* - }"
+			tap_failure "${line#* - }" "$tap" | sed 's/^/    /'
+			echo "    rerun alone: ${b:+TEVENT_TEST_BACKEND=$b }$bin ${line#* - }"
 			;;
 		esac
-	done <"$tmp/tap"
-	echo "$n claim tests on ${3:-the default backend}, $bad failed"
-	if ! grep -q '^1\.\.[0-9]' "$tmp/tap" || [ "$status" -gt 1 ] ||
-	   { [ "$status" -ne 0 ] && [ "$bad" -eq 0 ]; }; then
-		echo "$bin: exit status $status; its output:"
-		sed 's/^/  | /' "$tmp/tap"
+	done <"$tap"
+	echo "$n claim tests on ${b:-the default backend}, $bad failed"
+	if ! grep -q '^1\.\.[0-9]' "$tap" ||
+	   [ "$(grep -c '^\(not \)\{0,1\}ok ' "$tap")" -ne "$(sed -n 's/^1\.\.//p' "$tap")" ]; then
+		echo "$bin${b:+ on $b}: the run did not report every test; its output:"
+		sed 's/^/  | /' "$tap"
 		return 1
 	fi
 	[ "$bad" -eq 0 ]
@@ -154,18 +179,10 @@ tap_failure() {
 
 # ---- lint --------------------------------------------------------------
 
-examples=$(ls examples/*.c | sed 's|examples/\(.*\)\.c|\1|')
-
-# lesson_error NAME: true if the example's valgrind golden has errors,
-# that is, if a memory error is what the example teaches.
-lesson_error() {
-	[ -f "tests/golden/$1.valgrind" ] &&
-		! grep -qx 'errors: 0' "tests/golden/$1.valgrind"
-}
-
 # The pages use every example and golden, and every claim names a test.
 lint_pages() {
-	local ok=0 e g name first
+	local ok=0 e g name first examples
+	examples=$(ls examples/*.c | sed 's|examples/\(.*\)\.c|\1|')
 	for e in $examples; do
 		if ! grep -qE "[@\\](snippet|include)(\{[a-z]+\})? +$e\.c" doc/*.dox; then
 			echo "examples/$e.c is not shown on any page (\\snippet or \\include)"
@@ -298,8 +315,9 @@ lint_api_coverage() {
 # backend_list SUITE: the library has exactly the backends of the matrix.
 backend_list() {
 	local have
-	have=$(SUITE=$1 bash -c '. tests/matrix.sh; "$(bindir "$SUITE")/backends"' | tr '\n' ' ')
-	echo "tevent_backend_list() of libtevent $(suite_version "$1"): $have"
+	suite "$1"
+	have=$("$dir/backends" | tr '\n' ' ')
+	echo "tevent_backend_list() of libtevent $version: $have"
 	echo "the tests cover: $BACKENDS"
 	[ "${have% }" = "$BACKENDS" ]
 }
@@ -310,7 +328,7 @@ backend_list() {
 # the one stack of tests/valgrind.supp (libtevent's backend registry).
 valgrind_clean() {
 	local bin status
-	bin=$(bin_of "$1" "$2")
+	bin_of "$1" "$2"
 	built "$bin" || return 1
 	echo "\$ valgrind --suppressions=tests/valgrind.supp $bin"
 	# --child-silent-after-fork: queue_untrigger's children abort on
@@ -331,7 +349,8 @@ valgrind_clean() {
 # pitfall whose lesson is a memory error, ASan must report it.
 asan_check() {
 	local e=$2 bin status golden
-	bin=$(bindir "$1")/asan/$e
+	bin=build/asan/$e
+	[ -z "$1" ] || bin=build/v/$1/asan/$e
 	built "$bin" || return 1
 	echo "\$ $bin"
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
@@ -350,9 +369,9 @@ asan_check() {
 			grep -q 'ERROR: AddressSanitizer: heap-use-after-free' "$tmp/asan.err"
 		return
 	fi
-	golden=$(SUITE=$1 bash -c '. tests/matrix.sh; v=$(suite_version "$SUITE"); v=${v%.*}
-		for f in "tests/golden/$0@$v.out" "tests/golden/$0.out"; do
-			[ -f "$f" ] && { echo "$f"; exit; }; done' "$e")
+	suite "$1"
+	golden=tests/golden/$e@${version%.*}.out
+	[ -f "$golden" ] || golden=tests/golden/$e.out
 	echo "expected: exit status 0, the golden output, nothing on stderr"
 	echo "came: exit status $status"
 	cat "$tmp/asan.err"
@@ -367,8 +386,9 @@ asan_check() {
 # golden test instead (valgrind) or must make ASan report it.
 memory() {
 	local checker
-	checker=$(cat "build/versions/$1/memcheck")
-	echo "memory checker for libtevent $(suite_version "$1"): $checker"
+	read -r checker <"build/versions/$1/memcheck"
+	suite "$1"
+	echo "memory checker for libtevent $version: $checker"
 	if [ "$checker" = valgrind ]; then
 		if lesson_error "$2"; then
 			echo "its memory error is the lesson: the report must be the golden one"
@@ -392,19 +412,6 @@ leaks() {
 	echo "expected: exit status 0, nothing left; came: exit status $status"
 	cat "$tmp/leaks"
 	[ "$status" -eq 0 ] && [ ! -s "$tmp/leaks" ]
-}
-
-# repeat BACKEND NAME: twenty runs, each the golden output.
-repeat() {
-	local i
-	for i in $(seq 1 20); do
-		if ! golden "" "$2" "$1" >"$tmp/rep"; then
-			echo "run $i of 20 on backend $1:"
-			cat "$tmp/rep"
-			return 1
-		fi
-	done
-	echo "20 runs on backend $1, each the golden output"
 }
 
 # ---- the site ----------------------------------------------------------
@@ -434,6 +441,12 @@ browser() {
 
 # run NAME: the test's report on stdout; 0 pass, 1 fail, 77 skip.
 run() {
+	local why
+	static_skip "$1"
+	if [ -n "$why" ]; then
+		skip "$why"
+		return
+	fi
 	local IFS=:
 	# shellcheck disable=SC2086  # split the name at its colons
 	set -- $1
@@ -453,47 +466,30 @@ run() {
 		*) echo "no such lint: $2"; return 1 ;;
 		esac
 		;;
-	backend)
+	backend) backend_list "" ;;
+	backends)
 		case $2 in
-		list) backend_list "" ;;
-		*)
-			case $3 in
-			test_*) claims "" "$3" "$2" ;;
-			*) golden "" "$3" "$2" ;;
-			esac
-			;;
+		test_*) claims "" "$2" $BACKENDS ;;
+		*) bash tests/golden.sh backends "$2" ;;
 		esac
 		;;
-	valgrind)
-		if lesson_error "$2"; then
-			skip "its memory error is the lesson; golden:$2 checks the report"
-			return
-		fi
-		valgrind_clean "" "$2"
-		;;
+	valgrind) valgrind_clean "" "$2" ;;
 	asan) asan_check "" "$2" ;;
 	leaks) leaks "$2" ;;
-	oom)
-		if [ "$2" = pitfall_teardown_order ]; then
-			skip "it writes into freed memory on purpose; after that its behaviour is undefined"
-			return
-		fi
-		bash tests/oom-sweep.sh "$2"
-		;;
-	repeat) repeat "$2" "$3" ;;
+	oom) bash tests/oom-sweep.sh "$2" ;;
+	repeat) bash tests/golden.sh repeat "$2" ;;
 	versions)
-		local why
-		why=$(suite_skip "$2")
-		if [ -n "$why" ]; then
-			skip "libtevent of $2: $why"
+		suite "$2"
+		if [ -n "$skip_why" ]; then
+			skip "libtevent of $2: $skip_why"
 			return
 		fi
-		echo "libtevent $(suite_version "$2") ($2)"
+		echo "libtevent $version ($2)"
 		case $3 in
 		backends) backend_list "$2" ;;
 		build) build "$2" "$4" ;;
-		golden) golden "$2" "$5" "$4" ;;
-		claims) claims "$2" "$5" "$4" ;;
+		golden) golden "$2" "$4" ;;
+		claims) claims "$2" "$4" $BACKENDS ;;
 		args) args "$2" "$4" ;;
 		memory) memory "$2" "$4" ;;
 		*) echo "no such test: $name"; return 1 ;;
@@ -503,10 +499,13 @@ run() {
 	esac
 }
 
+start=${EPOCHREALTIME/./}
 run "$name" >"$tmp/log" 2>&1
 status=$?
+ms=$(((${EPOCHREALTIME/./} - start) / 1000))
 if [ "$status" -eq 77 ]; then
-	result="SKIP $name: $(cat "$tmp/skip")"
+	read -r why <"$tmp/skip"
+	result="SKIP $name: $why"
 elif [ "$status" -eq 0 ]; then
 	result="PASS $name"
 else
@@ -520,15 +519,18 @@ if [ -z "${CHECK_DIR:-}" ]; then
 	exit 0
 fi
 
-# Under make check: record, then one line of progress.
+# Under make check: record, then one line of progress. The count of
+# tests done is the length of a file each test appends its status to.
 out=$CHECK_DIR/${name//:/\/}
-mkdir -p "$(dirname "$out")"
-cp "$tmp/log" "$out.log"
-echo "$result" >"$out.res"
-exec 9>>"$CHECK_DIR/.count"
-flock 9
-echo "${result%% *}" >&9
-done_n=$(wc -l <"$CHECK_DIR/.count")
-failed_n=$(grep -c '^FAIL' "$CHECK_DIR/.count")
-printf '[%4d/%d, %d failed] %s\n' "$done_n" "${CHECK_TOTAL:-?}" "$failed_n" "$result"
+mkdir -p "${out%/*}"
+mv "$tmp/log" "$out.log"
+printf '%s\n%s ms\n' "$result" "$ms" >"$out.res"
+echo "${result%% *}" >>"$CHECK_DIR/.count"
+mapfile -t done_list <"$CHECK_DIR/.count"
+failed_n=0
+for r in "${done_list[@]}"; do
+	[ "$r" = FAIL ] && failed_n=$((failed_n + 1))
+done
+printf '[%4d/%d, %d failed] %s\n' "${#done_list[@]}" "${CHECK_TOTAL:-?}" \
+	"$failed_n" "$result"
 exit 0

@@ -4,6 +4,8 @@
 #
 #   tests/units.sh [PATTERN...]  only names that match one of the shell
 #                                patterns, e.g. 'golden:*' 'versions:sid:*'
+#   tests/units.sh --skips       the tests skipped on every machine, as
+#                                "SKIP NAME: why"
 #
 # A name is PART:WHAT, and the part says what runs (tests/unit.sh runs
 # one test by its name):
@@ -17,14 +19,15 @@
 #   args:NAME                  it rejects bad arguments
 #   claims:FILE                the claim tests of tests/FILE.c
 #   lint:pages, lint:api-coverage
-#   backend:BACKEND:NAME       an example's golden, or a file of claim
-#                              tests, on one backend
+#   backend:list               the library has the backends we test
+#   backends:NAME              an example's golden, or a file of claim
+#                              tests, on every backend
 #   valgrind:NAME, asan:NAME, leaks:NAME, oom:NAME
-#   repeat:BACKEND:NAME        twenty runs on one backend
+#   repeat:NAME                twenty runs at once on each backend
 #   versions:SUITE:...         the same on another tevent (tests/versions.sh):
-#                              build:NAME, golden:BACKEND:NAME,
-#                              claims:BACKEND:FILE, args:NAME, memory:NAME,
-#                              and backends (its backend list)
+#                              backends (its list), build:NAME,
+#                              golden:NAME and claims:FILE (every backend),
+#                              args:NAME, memory:NAME
 set -u
 cd "$(dirname "$0")/.." || exit 2
 
@@ -33,6 +36,11 @@ cd "$(dirname "$0")/.." || exit 2
 examples=$(ls examples/*.c | sed 's|examples/\(.*\)\.c|\1|')
 tests=$(ls tests/test_*.c | sed 's|tests/\(.*\)\.c|\1|')
 
+skips=false
+if [ "${1:-}" = --skips ]; then
+	skips=true
+	shift
+fi
 set -f		# the patterns are for names, not for files
 # shellcheck disable=SC2206  # split "a b" into two patterns
 patterns=($*)
@@ -42,9 +50,7 @@ patterns=($*)
 	echo site:doxygen
 	echo browser:site
 	for e in $examples; do echo "oom:$e"; done
-	for b in $BACKENDS; do
-		for e in $examples; do echo "repeat:$b:$e"; done
-	done
+	for e in $examples; do echo "repeat:$e"; done
 	for e in $examples $tests; do echo "build:$e"; done
 	for e in $examples; do echo "copy-build:$e"; done
 	for e in $examples; do echo "golden:$e"; done
@@ -53,9 +59,7 @@ patterns=($*)
 	echo lint:pages
 	echo lint:api-coverage
 	echo backend:list
-	for b in $BACKENDS; do
-		for e in $examples $tests; do echo "backend:$b:$e"; done
-	done
+	for e in $examples $tests; do echo "backends:$e"; done
 	for e in $examples; do
 		echo "valgrind:$e"
 		echo "asan:$e"
@@ -64,10 +68,8 @@ patterns=($*)
 	for s in $SUITES; do
 		echo "versions:$s:backends"
 		for e in $examples $tests; do echo "versions:$s:build:$e"; done
-		for b in $BACKENDS; do
-			for e in $examples; do echo "versions:$s:golden:$b:$e"; done
-			for t in $tests; do echo "versions:$s:claims:$b:$t"; done
-		done
+		for e in $examples; do echo "versions:$s:golden:$e"; done
+		for t in $tests; do echo "versions:$s:claims:$t"; done
 		for e in $examples; do
 			echo "versions:$s:args:$e"
 			echo "versions:$s:memory:$e"
@@ -77,7 +79,12 @@ patterns=($*)
 	for p in "${patterns[@]}"; do
 		# shellcheck disable=SC2053  # the pattern is meant to match
 		if [[ $name == $p ]]; then
-			echo "$name"
+			if ! $skips; then
+				echo "$name"
+			else
+				static_skip "$name"
+				[ -z "$why" ] || echo "SKIP $name: $why"
+			fi
 			break
 		fi
 	done
