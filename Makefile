@@ -7,7 +7,7 @@
 #                        pattern, e.g. T='golden:*' (tests/units.sh)
 #   make check-quick     the edit loop: builds, goldens, claims, lint, site
 #   make check-PART      one part: backends, versions, valgrind, asan,
-#                        leaks, oom, repeat, args, site
+#                        tsan, leaks, oom, repeat, args, site
 #   make update-golden   rewrite tests/golden/*.out from the examples
 #   make clean
 #
@@ -46,7 +46,8 @@ endif
 
 .PHONY: all deps examples site update-golden clean FORCE check-start \
 	check check-quick check-backends check-versions check-valgrind \
-	check-asan check-leaks check-oom check-repeat check-args check-site
+	check-asan check-tsan check-leaks check-oom check-repeat check-args \
+	check-site
 
 all: examples site
 	@echo "site: $(abspath $(B)/html/index.html)"
@@ -71,6 +72,8 @@ endef
 VG_CFLAGS = -g -O0
 # check-asan: AddressSanitizer and UBSan.
 ASAN_CFLAGS = -g -O1 -fsanitize=address,undefined -fno-omit-frame-pointer
+# check-tsan: ThreadSanitizer, for the examples that start threads.
+TSAN_CFLAGS = -g -O1 -fsanitize=thread
 
 examples: $(EXAMPLE_BINS)
 
@@ -80,6 +83,8 @@ $(B)/vg/%: examples/%.c | deps
 	$(call cc,$(VG_CFLAGS),$<,$(PKG_CFLAGS) $(PKG_LIBS))
 $(B)/asan/%: examples/%.c | deps
 	$(call cc,$(ASAN_CFLAGS),$<,$(PKG_CFLAGS) $(PKG_LIBS))
+$(B)/tsan/%: examples/%.c | deps
+	$(call cc,$(TSAN_CFLAGS),$<,$(PKG_CFLAGS) $(PKG_LIBS))
 # The claim tests, with their shared fixture.
 $(B)/tests/%: tests/%.c tests/fixture.c tests/fixture.h | deps
 	$(call cc,$(CFLAGS),$< tests/fixture.c,$(PKG_CFLAGS) $(CMOCKA) $(PKG_LIBS))
@@ -140,14 +145,15 @@ $(B)/.site-deps: tests/site/package.json tests/site/package-lock.json | deps
 
 R = $(B)/check
 CHECK_GOALS = check check-quick check-backends check-versions \
-	check-valgrind check-asan check-leaks check-oom check-repeat \
-	check-args check-site
+	check-valgrind check-asan check-tsan check-leaks check-oom \
+	check-repeat check-args check-site
 pattern_check = $(or $(T),*)
 pattern_check-quick = build:* golden:* claims:* lint:* site:*
 pattern_check-backends = backend:* backends:*
 pattern_check-versions = versions:*
 pattern_check-valgrind = valgrind:*
 pattern_check-asan = asan:*
+pattern_check-tsan = tsan:*
 pattern_check-leaks = leaks:*
 pattern_check-oom = oom:*
 pattern_check-repeat = repeat:*
@@ -188,6 +194,7 @@ needs_backend = $(B)/backends
 needs_backends = $(call bin_of,$(B),$(call w,2,$(1)))
 needs_valgrind = $(B)/examples/$(call w,2,$(1))
 needs_asan = $(B)/asan/$(call w,2,$(1))
+needs_tsan = $(B)/tsan/$(call w,2,$(1))
 needs_leaks = $(B)/examples/$(call w,2,$(1)) $(B)/leakcheck.so
 needs_oom = $(B)/examples/$(call w,2,$(1)) $(B)/asan/$(call w,2,$(1)) \
 	$(B)/failmalloc.so

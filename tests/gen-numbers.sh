@@ -30,6 +30,7 @@ for row in "site:Doxygen builds the site with zero warnings:make check-site" \
 	   "backend:each example's golden, and each file of claim tests, on every backend:make check-backends" \
 	   "valgrind:no memory error, no leak under valgrind:make check-valgrind" \
 	   "asan:clean under AddressSanitizer and UBSan:make check-asan" \
+	   "tsan:the examples with threads, clean under ThreadSanitizer:make check-tsan" \
 	   "leaks:nothing left on talloc's NULL context at exit:make check-leaks" \
 	   "oom:every allocation failed in turn, handled cleanly:make check-oom" \
 	   "repeat:20 runs on each backend give the golden output:make check-repeat" \

@@ -380,6 +380,24 @@ asan_check() {
 		[ "$status" -eq 0 ] && [ ! -s "$tmp/asan.err" ]
 }
 
+# tsan_check NAME: built with ThreadSanitizer, the golden output and
+# nothing on stderr (no data race, no lock-order inversion).
+tsan_check() {
+	local bin=build/tsan/$1 status
+	built "$bin" || return 1
+	echo "\$ $bin"
+	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+		timeout -k 2 $((TEST_TIMEOUT * 3)) "$bin" \
+		>"$tmp/tsan.out" 2>"$tmp/tsan.err" </dev/null
+	status=$?
+	echo "expected: exit status 0, the golden output, nothing on stderr"
+	echo "came: exit status $status"
+	cat "$tmp/tsan.err"
+	diff -u --label "expected (tests/golden/$1.out)" --label "actual" \
+		"tests/golden/$1.out" "$tmp/tsan.out" &&
+		[ "$status" -eq 0 ] && [ ! -s "$tmp/tsan.err" ]
+}
+
 # memory SUITE NAME: the memory checker that runs on that tevent
 # (tests/versions.sh: valgrind where it can start, else ASan/UBSan). A
 # pitfall whose lesson is a memory error has its report checked by its
@@ -475,6 +493,7 @@ run() {
 		;;
 	valgrind) valgrind_clean "" "$2" ;;
 	asan) asan_check "" "$2" ;;
+	tsan) tsan_check "$2" ;;
 	leaks) leaks "$2" ;;
 	oom) bash tests/oom-sweep.sh "$2" ;;
 	repeat) bash tests/golden.sh repeat "$2" ;;
