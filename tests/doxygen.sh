@@ -10,12 +10,16 @@ log=$out/doxygen-warnings.log
 err=$out/doxygen-stderr.log
 rm -f "$log" "$err"
 
-# The numbers of the page on testing, from this build.
-if ! bash tests/gen-numbers.sh "$out/gen" 2>"$err"; then
-	echo "doxygen: tests/gen-numbers.sh failed:"
-	sed 's/^/  | /' "$err"
-	exit 1
-fi
+# The numbers of the page on testing, the page of the claim tests, and
+# the tables of the page on compatibility (from the latest test results),
+# from this build.
+for gen in gen-numbers gen-claims gen-compat; do
+	if ! bash "tests/$gen.sh" "$out/gen" 2>"$err"; then
+		echo "doxygen: tests/$gen.sh failed:"
+		sed 's/^/  | /' "$err"
+		exit 1
+	fi
+done
 
 ( cat Doxyfile
   echo "OUTPUT_DIRECTORY = $out"

@@ -96,7 +96,7 @@ echo "</table>"
 echo "/*! [oom] */"
 
 echo "/*! [compat] */"
-echo "Built against libtevent $(pkg-config --modversion tevent) and libtalloc"
+echo "The installed libtevent is $(pkg-config --modversion tevent), with libtalloc"
 echo "$(pkg-config --modversion talloc)."
 echo ""
 echo "<table>"
@@ -135,11 +135,12 @@ need=$(for bin in build/examples/*; do
 	[ -x "$bin" ] && nm -D --undefined-only "$bin"
 done | grep -oE '@TEVENT_[0-9.]+' | sed 's/@TEVENT_//' | sort -uV | tail -n 1)
 echo "So the examples need libtevent $need or newer to link and run. What the"
-echo "pages say they do is checked on $(pkg-config --modversion tevent) only."
+echo "pages say they do is checked on the versions in the table at the top of"
+echo "this page."
 echo "/*! [compat] */"
 
 echo "/*! [claims] */"
-echo "The pages mark $(grep -ohE '\\claim2?\{' doc/*.dox | wc -l) statements"
+echo "The pages mark $(grep -ohE '\\claim[a-z0-9]*\{' doc/*.dox | wc -l) statements"
 echo "as verified, checked by $(sed -n 's/^[[:space:]]*T(\([a-z0-9_]*\)),$/\1/p' tests/test_*.c | wc -l) claim tests in"
 echo "$(ls tests/test_*.c | wc -l) files, by the valgrind goldens of"
 echo "$(grep -lvx 'errors: 0' tests/golden/*.valgrind 2>/dev/null | wc -l) examples, and by"

@@ -244,15 +244,17 @@ lint_pages() {
 	# A claim must open its paragraph: \xrefitem takes the paragraph
 	# to its end, so one inside a list item swallows the items after it.
 	awk 'FNR == 1 { prev = "" }
-	     /^[ \t]*\\claim2?\{/ && prev !~ /^[ \t]*$/ {
+	     /^[ \t]*\\claim[a-z0-9]*\{/ && prev !~ /^[ \t]*$/ {
 		print FILENAME ":" FNR ": \\claim does not open a paragraph"
 		bad = 1
 	     }
 	     { prev = $0 }
 	     END { exit bad }' doc/*.dox || ok=1
-	# (golden:NAME\@QUALIFIER: Doxygen needs the @ escaped)
-	grep -ohE '\\claim2?\{[a-z0-9_,:.@\\]+\}' doc/*.dox | tr -d '\\' |
-		sed 's/.*{\(.*\)}/\1/' | tr ',' '\n' | sort -u >"$tmp/cited"
+	# The names cited: \claim{T}, \claim2{T,U}, and \claimgolden{NAME}
+	# (NAME\@QUALIFIER: Doxygen needs the @ escaped) as golden:NAME.
+	grep -ohE '\\claim[a-z0-9]*\{[a-z0-9_,.@\\]+\}' doc/*.dox | tr -d '\\' |
+		sed 's/^claimgolden{/claim{golden:/; s/.*{\(.*\)}/\1/' |
+		tr ',' '\n' | sort -u >"$tmp/cited"
 	sed -n 's/^[[:space:]]*T(\([a-z0-9_]*\)),$/\1/p' tests/test_*.c |
 		sort -u >"$tmp/tests"
 	if [ ! -s "$tmp/cited" ] || [ ! -s "$tmp/tests" ]; then
@@ -470,7 +472,7 @@ run() {
 	set -- $1
 	IFS=$' \t\n'
 	case $1 in
-	site) sh tests/doxygen.sh build ;;
+	site) sh tests/doxygen.sh build ;;	# site:doxygen and site:compat
 	browser) browser ;;
 	build) build "" "$2" ;;
 	copy-build) copy_build "$2" ;;
