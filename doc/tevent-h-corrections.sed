@@ -298,3 +298,13 @@
  * event loop. Either way the entry is inserted and counted.\
  * (@ref hdr_optimize_empty_when)
 }
+
+# tevent_queue_add_entry(): declared a function here (0.14); from 0.15 on
+# the header makes it a macro whose text ends in a semicolon.
+/is the only difference to tevent_queue_add()\.$/a\
+ *\
+ * @par Corrected by this site\
+ * From tevent 0.15 on, tevent.h defines this as a macro that ends in a\
+ * semicolon, so a call cannot stand inside an expression (an if\
+ * condition, an assertion): assign the result to a variable first.\
+ * (@ref hdr_add_entry_macro)

@@ -2,9 +2,11 @@
  * queue_cancel.c - leaving a tevent_queue early.
  *
  * Three ways out: a waiting request is freed; a waiting request is
- * cancelled with tevent_req_cancel(), which takes it out of the queue
- * and fails it with ECANCELED; and a running request frees its own queue
- * entry, which lets the next request start while it still works.
+ * cancelled with tevent_req_cancel(), which calls the request's own
+ * cancel function, and that function takes it out of the queue and
+ * fails it with ECANCELED (tevent_req_cancel() itself does neither);
+ * and a running request frees its own queue entry, which lets the next
+ * request start while it still works.
  * Explained on the page "Leaving the queue early" (queue_cancel_lesson).
  *
  * SPDX-License-Identifier: MIT-0

@@ -9,6 +9,7 @@
  * SPDX-License-Identifier: MIT-0
  */
 #include <signal.h>
+#include <string.h>
 #include <sys/wait.h>
 
 #include "fixture.h"
@@ -678,6 +679,33 @@ static void test_trace_callback_sees_every_queue_of_the_context(
 			    "detach:0/0");
 }
 
+/* ---- The header ------------------------------------------------------ */
+
+#define EXPANSION_OF(x) STRING_OF(x)
+#define STRING_OF(x) #x
+
+static void test_add_entry_macro_ends_in_a_semicolon_from_0_15(void **pstate)
+{
+	/* The text the preprocessor makes of a call, with the header this
+	 * test was built with (the matrix builds it with each version's). */
+	const char *call = EXPANSION_OF(
+		tevent_queue_add_entry(queue, ev, req, trigger, data));
+	size_t len = strlen(call);
+
+	(void)pstate;
+	assert_true(len > 0);
+	if (tevent_version() >= 1500) {
+		/* a macro around _tevent_queue_add_entry(), with a ';' */
+		assert_non_null(strstr(call, "_tevent_queue_add_entry("));
+		assert_int_equal(call[len - 1], ';');
+	} else {
+		/* the function itself */
+		assert_string_equal(call,
+				    "tevent_queue_add_entry(queue, ev, req, "
+				    "trigger, data)");
+	}
+}
+
 /* ---- Teardown -------------------------------------------------------- */
 
 static void test_freeing_the_queue_leaves_its_requests_in_progress(
@@ -745,6 +773,7 @@ int main(int argc, char **argv)
 		T(test_get_trace_callback_returns_what_was_set),
 		T(test_trace_callback_sees_every_queue_of_the_context),
 		T(test_freeing_the_queue_leaves_its_requests_in_progress),
+		T(test_add_entry_macro_ends_in_a_semicolon_from_0_15),
 #undef T
 	};
 
