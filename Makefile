@@ -148,7 +148,7 @@ CHECK_GOALS = check check-quick check-backends check-versions \
 	check-valgrind check-asan check-tsan check-leaks check-oom \
 	check-repeat check-args check-site
 pattern_check = $(or $(T),*)
-pattern_check-quick = build:* golden:* claims:* lint:* site:*
+pattern_check-quick = build:* golden:* claims:* lint:* site:doxygen
 pattern_check-backends = backend:* backends:*
 pattern_check-versions = versions:*
 pattern_check-valgrind = valgrind:*
@@ -182,7 +182,12 @@ check-start:
 # What each test needs built, by its name (tests/units.sh).
 bin_of = $(if $(filter test_%,$(2)),$(1)/tests/$(2),$(1)/examples/$(2))
 needs = $(call needs_$(call w,1,$(1)),$(1))
-needs_site = $(EXAMPLE_BINS) $(B)/backends $(B)/failmalloc.so
+needs_site = $(EXAMPLE_BINS) $(B)/backends $(B)/failmalloc.so $(if $(filter \
+	compat,$(call w,2,$(1))),$(COMPAT_RESULTS))
+# site:compat rebuilds the site after the tests its compatibility page
+# counts, and after the browser has read the first build.
+COMPAT_RESULTS = $(filter $(addprefix $(R)/,$(addsuffix /%,versions build \
+	golden backends args valgrind asan site/doxygen browser)),$(RESULTS))
 needs_browser = $(R)/site/doxygen.res $(B)/.site-deps
 needs_build = $(call bin_of,$(B),$(call w,2,$(1)))
 # (the valgrind build only where a valgrind golden is)

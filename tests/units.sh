@@ -11,6 +11,8 @@
 # one test by its name):
 #
 #   site:doxygen               the site builds with zero warnings
+#   site:compat                ... and again at the end, its page on
+#                              compatibility made from this run's results
 #   browser:site               every page in headless Chromium
 #   build:NAME                 an example or a claim-test file compiles
 #   copy-build:NAME            an example builds from a copy, as a reader
@@ -77,6 +79,7 @@ patterns=($*)
 			echo "versions:$s:memory:$e"
 		done
 	done
+	echo site:compat
 } | while read -r name; do
 	for p in "${patterns[@]}"; do
 		# shellcheck disable=SC2053  # the pattern is meant to match

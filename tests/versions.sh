@@ -20,6 +20,7 @@
 #   version     the upstream version of libtevent (0.17.2)
 #   about       one line for the reader: packages, versions, the date of
 #               the suite's Release file
+#   about.html  the same, for the compatibility page
 #   cflags, libs   what to compile and link a program with
 #   memcheck    valgrind or asan: the memory checker that can run there
 #   skip        instead of all of the above, if the suite could not be
@@ -45,7 +46,8 @@ mirror() {
 
 # skip DIR WHY: record why the suite is not available.
 skip() {
-	rm -f "$1/version" "$1/about" "$1/cflags" "$1/libs" "$1/memcheck"
+	rm -f "$1/version" "$1/about" "$1/about.html" "$1/cflags" "$1/libs" \
+		"$1/memcheck"
 	echo "$2" >"$1/skip"
 	echo "versions: $(basename "$1"): SKIP: $2"
 }
@@ -173,8 +175,16 @@ fetch() {
 		>"$dir/libs"
 	echo "$memcheck" >"$dir/memcheck"
 	echo "$v" >"$dir/version"
-	echo "libtevent $v ($(dpkg-deb -f "$dir"/debs/${lib}_*.deb Version)) and libtalloc $(sed -n 's/^Version: *//p' "$L/pkgconfig/talloc.pc") from $codename$( [ "$need_libc" = yes ] && echo ", with its glibc $(dpkg-deb -f "$dir"/debs/libc6_*.deb Version)"), Release of $(sed -n 's/^Date: *//p' "$apt"/lists/*InRelease | head -n 1)" \
+	deb=$(dpkg-deb -f "$dir"/debs/${lib}_*.deb Version)
+	talloc=$(sed -n 's/^Version: *//p' "$L/pkgconfig/talloc.pc")
+	released=$(sed -n 's/^Date: *//p' "$apt"/lists/*InRelease | head -n 1)
+	glibc=
+	[ "$need_libc" = no ] ||
+		glibc=$(dpkg-deb -f "$dir"/debs/libc6_*.deb Version)
+	echo "libtevent $v ($deb) and libtalloc $talloc from $codename${glibc:+, with its glibc $glibc}, Release of $released" \
 		>"$dir/about"
+	echo "$codename: <tt>$lib</tt> $deb, libtalloc $talloc${glibc:+, glibc $glibc}; the suite's Release file of $released" \
+		>"$dir/about.html"
 	rm -f "$dir/skip"
 	echo "versions: $suite: $(cat "$dir/about")"
 }
