@@ -117,7 +117,7 @@ for s in "" $SUITES; do
 		echo "<td>$checker: $(cell $((2 * n_examples)) | sed 's|</*td>||g')</td>"
 	else
 		checker=$(cat "build/versions/$s/memcheck")
-		[ "$checker" = asan ] && checker="ASan/UBSan (valgrind cannot start this glibc's loader)"
+		[ "$checker" = asan ] && checker="ASan/UBSan (valgrind could not be set up for this glibc's loader)"
 		# shellcheck disable=SC2086
 		tally "${p}memory" $examples
 		echo "<td>$checker: $(cell "$n_examples" | sed 's|</*td>||g')</td>"
@@ -138,7 +138,12 @@ for why in tests/golden/*@*.why; do
 	qual=${g#*@}
 	kind=output
 	[ -e "tests/golden/$g.valgrind" ] && kind="valgrind report"
-	echo "- \\ref $name.c, its $kind on <tt>${qual//@/ with }</tt>: $(cat "$why")."
+	case $qual in
+	*+) qual="tevent ${qual%+} and later" ;;
+	[0-9]*) qual="tevent ${qual//@/ with the backend }" ;;
+	*) qual="the backend $qual" ;;
+	esac
+	echo "- \\ref $name.c, its $kind on $qual: $(cat "$why")."
 done
 [ -n "$any" ] || echo "None: every example has one golden for every version and backend."
 echo "/*! [goldens] */"

@@ -18,8 +18,10 @@
 #
 # Where a tevent version or a backend legitimately differs, it has a
 # golden of its own, found in this order (VERSION is major.minor, such
-# as 0.16):
-#   NAME@VERSION@BACKEND.out, NAME@VERSION.out, NAME@BACKEND.out, NAME.out
+# as 0.16; FROM+ means that version and later, the latest FROM that is
+# not later than the version running):
+#   NAME@VERSION@BACKEND.out, NAME@VERSION.out, NAME@BACKEND.out,
+#   NAME@FROM+.out, NAME.out
 # Each qualified golden has a .why file beside it that says why (and may
 # have a .status).
 #
@@ -55,15 +57,34 @@ trap 'rm -rf "$tmp"' EXIT
 # golden_file EXT [BACKEND]: sets golden to the most specific golden
 # with that extension.
 golden_file() {
-	local q
-	for q in "@$version@${2:-}" "@$version" "@${2:-}" ""; do
+	local q f from best=
+	for q in "@$version@${2:-}" "@$version" "@${2:-}"; do
 		case $q in
 		*@) continue ;;		# no backend given
 		esac
 		golden=tests/golden/$name$q.$1
 		[ -f "$golden" ] && return
 	done
+	# NAME@FROM+.EXT: the latest FROM not later than this version
+	for f in "tests/golden/$name@"*+."$1"; do
+		[ -f "$f" ] || continue
+		from=${f##*@}
+		from=${from%+.*}
+		if version_le "$from" "$version" &&
+		   { [ -z "$best" ] || version_le "$best" "$from"; }; then
+			best=$from
+			golden=$f
+		fi
+	done
+	[ -n "$best" ] && return
 	golden=tests/golden/$name.$1
+}
+
+# version_le A B: A is not later than B (both major.minor).
+version_le() {
+	local a=${1#*.} b=${2#*.}
+	[ "${1%%.*}" -lt "${2%%.*}" ] ||
+		{ [ "${1%%.*}" -eq "${2%%.*}" ] && [ "$a" -le "$b" ]; }
 }
 
 # expected_status GOLDEN: sets expected to the exit status that goes
@@ -128,7 +149,8 @@ judge() {
 run_valgrind() {
 	[ -x "$dir/vg/$name" ] || return 1
 	timeout -k 2 $((timeout_s * 6)) valgrind -q --leak-check=no \
-		--error-exitcode=0 "$dir/vg/$name" >/dev/null 2>"$tmp/vg.raw" \
+		"${vg_opts[@]}" --error-exitcode=0 "$dir/vg/$name" \
+		>/dev/null 2>"$tmp/vg.raw" \
 		</dev/null
 	awk -v prog="$name" -f tests/valgrind-reduce.awk "$tmp/vg.raw" >"$tmp/vg"
 }

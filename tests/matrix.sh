@@ -15,11 +15,13 @@ REPEAT=20
 # suite SUITE: sets dir to where the programs built for SUITE are,
 # version to the version of its libtevent (0.16.2; the Makefile exports
 # the installed one's as TEVENT_VERSION), and skip_why to why SUITE
-# cannot be tested (empty if it can). Variables rather than output:
+# cannot be tested (empty if it can), vg_opts to the options valgrind
+# needs there (tests/versions.sh). Variables rather than output:
 # each process costs some milliseconds, and the tests start thousands.
 suite() {
 	skip_why=
 	version=
+	vg_opts=()
 	if [ -z "$1" ]; then
 		dir=build
 		version=${TEVENT_VERSION:-$(pkg-config --modversion tevent)}
@@ -30,6 +32,8 @@ suite() {
 		read -r skip_why <"build/versions/$1/skip"
 	elif [ -f "build/versions/$1/version" ]; then
 		read -r version <"build/versions/$1/version"
+		[ ! -s "build/versions/$1/valgrind" ] ||
+			read -r -a vg_opts <"build/versions/$1/valgrind"
 	else
 		skip_why="not fetched (tests/versions.sh $1 fetches it)"
 	fi

@@ -332,14 +332,15 @@ valgrind_clean() {
 	local bin status
 	bin_of "$1" "$2"
 	built "$bin" || return 1
-	echo "\$ valgrind --suppressions=tests/valgrind.supp $bin"
+	suite "$1"
+	echo "\$ valgrind ${vg_opts[*]} --suppressions=tests/valgrind.supp $bin"
 	# --child-silent-after-fork: queue_untrigger's children abort on
 	# purpose, with their memory still allocated.
 	timeout -k 2 $((TEST_TIMEOUT * 6)) valgrind -q --error-exitcode=99 \
 		--child-silent-after-fork=yes \
 		--leak-check=full --errors-for-leak-kinds=definite,possible \
 		--show-leak-kinds=definite,possible \
-		--suppressions=tests/valgrind.supp \
+		--suppressions=tests/valgrind.supp "${vg_opts[@]}" \
 		"$bin" >/dev/null 2>"$tmp/vg" </dev/null
 	status=$?
 	echo "expected: exit status 0 and no report; came: exit status $status"

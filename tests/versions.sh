@@ -14,7 +14,9 @@
 # packages, whatever version the suite serves that day; dpkg-deb -x
 # unpacks them into build/versions/SUITE/root. If the suite's libraries
 # need a newer glibc than the system's (sid's do), its libc6 is unpacked
-# too, and the programs built for that suite start with its loader.
+# too, and the programs built for that suite start with its loader; the
+# loader's debug file from libc6-dbg lets valgrind start them (see
+# loader_debug below).
 #
 # It writes, in build/versions/SUITE:
 #   version     the upstream version of libtevent (0.17.2)
@@ -23,6 +25,7 @@
 #   about.html  the same, for the compatibility page
 #   cflags, libs   what to compile and link a program with
 #   memcheck    valgrind or asan: the memory checker that can run there
+#   valgrind    the options valgrind needs there (may be empty)
 #   skip        instead of all of the above, if the suite could not be
 #               fetched: the reason, one line (the tests print it as SKIP)
 #
@@ -47,7 +50,7 @@ mirror() {
 # skip DIR WHY: record why the suite is not available.
 skip() {
 	rm -f "$1/version" "$1/about" "$1/about.html" "$1/cflags" "$1/libs" \
-		"$1/memcheck"
+		"$1/memcheck" "$1/valgrind"
 	echo "$2" >"$1/skip"
 	echo "versions: $(basename "$1"): SKIP: $2"
 }
@@ -134,7 +137,7 @@ fetch() {
 	if [ -n "$libc_min" ] &&
 	   [ "$(printf '%s\n%s\n' "$libc_min" "$(glibc_version)" | sort -V | tail -n 1)" != "$(glibc_version)" ]; then
 		need_libc=yes
-		pkgs="$pkgs libc6"
+		pkgs="$pkgs libc6 libc6-dbg"
 	fi
 	rm -f "$dir"/debs/*.deb
 	if ! (cd "$dir/debs" && timeout 300 apt-get download -q $pkgs) \
@@ -146,6 +149,9 @@ fetch() {
 	rm -rf "$new"
 	mkdir -p "$new"
 	for p in "$dir"/debs/*.deb; do
+		case $p in
+		*/libc6-dbg_*) continue ;;	# see the loader's debug file below
+		esac
 		dpkg-deb -x "$p" "$new" || { skip "$dir" "dpkg-deb -x $p failed"; return 0; }
 	done
 	rm -rf "$dir/root"
@@ -160,14 +166,13 @@ fetch() {
 	echo "-I$root/usr/include" >"$dir/cflags"
 	interp=
 	memcheck=valgrind
+	: >"$dir/valgrind"
 	if [ "$need_libc" = yes ]; then
 		# Its glibc is newer than the system's: the programs start with
 		# its own loader, and the link accepts symbols the system's
-		# glibc does not have. valgrind 3.19 cannot start that loader
-		# (stripped, it has no strlen to redirect), so the memory check
-		# there is ASan/UBSan.
+		# glibc does not have.
 		interp="-Wl,--allow-shlib-undefined -Wl,--dynamic-linker=$L/ld-linux-x86-64.so.2"
-		memcheck=asan
+		loader_debug "$dir" "$L/ld-linux-x86-64.so.2" || memcheck=asan
 	fi
 	# DT_RPATH rather than DT_RUNPATH: it also serves libtevent's own
 	# dependency on libtalloc.
@@ -187,6 +192,32 @@ fetch() {
 		>"$dir/about.html"
 	rm -f "$dir/skip"
 	echo "versions: $suite: $(cat "$dir/about")"
+}
+
+# loader_debug DIR LOADER: let valgrind start programs with LOADER.
+# valgrind must redirect the loader's strlen, and a stripped loader (as
+# Debian ships it) names none: valgrind then refuses to start. The
+# loader's symbols are in libc6-dbg, under its build id; valgrind finds a
+# debug file by the name in the loader's .gnu_debuglink section, in the
+# loader's own directory under --extra-debuginfo-path. So the one file is
+# copied there, and DIR/valgrind names the path. False if it cannot be
+# done (the memory check is then ASan/UBSan).
+loader_debug() {
+	local dir=$1 ld=$2 id link dbg
+	id=$(readelf -n "$ld" 2>/dev/null | sed -n 's/^ *Build ID: *//p')
+	link=$(readelf --string-dump=.gnu_debuglink "$ld" 2>/dev/null |
+		sed -n 's/^ *\[ *0\] *//p')
+	dbg=$(ls "$dir"/debs/libc6-dbg_*.deb 2>/dev/null)
+	[ -n "$id" ] && [ -n "$link" ] && [ -n "$dbg" ] || return 1
+	rm -rf "$dir/debug" "$dir/dbg.tmp"
+	mkdir -p "$dir/dbg.tmp" "$dir/debug${ld%/*}"
+	dpkg-deb --fsys-tarfile "$dbg" |
+		tar -x -C "$dir/dbg.tmp" \
+			"./usr/lib/debug/.build-id/${id:0:2}/${id:2}.debug" 2>/dev/null
+	mv "$dir/dbg.tmp/usr/lib/debug/.build-id/${id:0:2}/${id:2}.debug" \
+		"$dir/debug${ld%/*}/$link" 2>/dev/null || return 1
+	rm -rf "$dir/dbg.tmp"
+	echo "--extra-debuginfo-path=$dir/debug" >"$dir/valgrind"
 }
 
 suites=("$@")
