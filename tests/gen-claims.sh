@@ -17,20 +17,25 @@ out=${1:-build/gen}
 mkdir -p "$out/claims"
 f=$out/claim_tests.dox.tmp
 
-# page_of TEST: the ids of the pages whose text cites TEST, as \ref list.
+# cited_on TEST: the ids of the pages whose text cites TEST (\claim,
+# \claim2 or \tested), as a \ref list.
 cited_on() {
 	awk -v t="$1" '
 		/@page[ \t]/ { page = $2 }
-		/^[ \t]*\\claim[a-z0-9]*\{/ {
+		{
 			line = $0
-			sub(/^[^{]*\{/, "", line)
-			sub(/\}.*/, "", line)
-			n = split(line, names, ",")
-			for (i = 1; i <= n; i++)
-				if (names[i] == t && !(page in seen)) {
-					seen[page] = 1
-					printf "%s\\ref %s", (k++ ? ", " : ""), page
-				}
+			while (match(line, /\\(claim[a-z0-9]*|tested)\{[^}]*\}/)) {
+				names = substr(line, RSTART, RLENGTH)
+				line = substr(line, RSTART + RLENGTH)
+				sub(/^[^{]*\{/, "", names)
+				sub(/\}$/, "", names)
+				n = split(names, name, ",")
+				for (i = 1; i <= n; i++)
+					if (name[i] == t && !(page in seen)) {
+						seen[page] = 1
+						printf "%s\\ref %s", (k++ ? ", " : ""), page
+					}
+			}
 		}' doc/*.dox
 }
 

@@ -250,9 +250,11 @@ lint_pages() {
 	     }
 	     { prev = $0 }
 	     END { exit bad }' doc/*.dox || ok=1
-	# The names cited: \claim{T}, \claim2{T,U}, and \claimgolden{NAME}
-	# (NAME\@QUALIFIER: Doxygen needs the @ escaped) as golden:NAME.
-	grep -ohE '\\claim[a-z0-9]*\{[a-z0-9_,.@\\]+\}' doc/*.dox | tr -d '\\' |
+	# The names cited: \claim{T}, \claim2{T,U}, \tested{T} (a table
+	# cell), and \claimgolden{NAME} (NAME\@QUALIFIER: Doxygen needs the
+	# @ escaped) as golden:NAME.
+	grep -ohE '\\(claim[a-z0-9]*|tested)\{[a-z0-9_,.@\\]+\}' doc/*.dox |
+		tr -d '\\' |
 		sed 's/^claimgolden{/claim{golden:/; s/.*{\(.*\)}/\1/' |
 		tr ',' '\n' | sort -u >"$tmp/cited"
 	sed -n 's/^[[:space:]]*T(\([a-z0-9_]*\)),$/\1/p' tests/test_*.c |
