@@ -1,0 +1,54 @@
+#!/bin/sh
+# Doxygen input filter for doc/*.dox (FILTER_PATTERNS in the Doxyfile):
+# the "Previous and next" links at the end of every page on the learning
+# path, made from the path itself, so that they cannot go stale.
+#
+#   doc/nav.sh FILE          FILE as Doxygen should read it
+#   doc/nav.sh --path        the path: the page ids, one a line, in order
+#
+# The path is the main page's numbered list of \subpage lines ("-#
+# \subpage ID"), each page followed, depth first, by the pages of its own
+# numbered \subpage list: the chapters, and in each its lessons. Pages
+# listed with bullets ("- \subpage") are reference pages, off the path.
+# Each page on the path gets, before the end of its comment, a section
+# with a link to the page before it and to the page after it.
+set -eu
+cd "$(dirname "$0")/.."
+
+path() {
+	awk '
+		/^[ \t]*[@\\]mainpage/ { page = "index" }
+		/^[ \t]*[@\\]page[ \t]/ { page = $2 }
+		/^[ \t]*-#[ \t]*[@\\]subpage[ \t]/ {
+			kids[page] = kids[page] " " $3
+		}
+		function walk(p,    n, k, i) {
+			if (p != "index") print p
+			n = split(kids[p], k, " ")
+			for (i = 1; i <= n; i++) walk(k[i])
+		}
+		END { walk("index") }' doc/*.dox
+}
+
+if [ "$1" = --path ]; then
+	path
+	exit 0
+fi
+
+path | awk -v file="$1" '
+	NR == FNR { order[++n] = $1; at[$1] = n; next }
+	/^[ \t]*[@\\]page[ \t]/ { page = $2 }
+	/\*\// && (page in at) {
+		i = at[page]
+		print ""
+		print "@section " page "_prevnext Previous and next"
+		print ""
+		print "Previous: \\ref " (i > 1 ? order[i - 1] : "index") "."
+		if (i < n) {
+			print ""
+			print "Next: \\ref " order[i + 1] "."
+		}
+		print ""
+		delete at[page]
+	}
+	{ print }' - "$1"
