@@ -10,8 +10,9 @@
 # \subpage ID"), each page followed, depth first, by the pages of its own
 # numbered \subpage list: the chapters, and in each its lessons. Pages
 # listed with bullets ("- \subpage") are reference pages, off the path.
-# Each page on the path gets, before the end of its comment, a section
-# with a link to the page before it and to the page after it.
+# Each page on the path gets, before the end of its comment, a box with
+# a link to the page before it and to the page after it (HTML, not a
+# section: a section of a chapter page would show in the sidebar's tree).
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -41,13 +42,12 @@ path | awk -v file="$1" '
 	/\*\// && (page in at) {
 		i = at[page]
 		print ""
-		print "@section " page "_prevnext Previous and next"
-		print ""
-		print "Previous: \\ref " (i > 1 ? order[i - 1] : "index") "."
-		if (i < n) {
-			print ""
-			print "Next: \\ref " order[i + 1] "."
-		}
+		print "<div class=\"prevnext\">"
+		print "<span class=\"prev\">Previous: \\ref " \
+			(i > 1 ? order[i - 1] : "index") "</span>"
+		if (i < n)
+			print "<span class=\"next\">Next: \\ref " order[i + 1] "</span>"
+		print "</div>"
 		print ""
 		delete at[page]
 	}
