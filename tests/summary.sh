@@ -43,7 +43,28 @@ while read -r name; do
 	esac
 done <"$units"
 
+# The time each part took: its tests' wall time added up (they run in
+# parallel, so the sum is more than the part's share of the run), and
+# their CPU time.
 echo
+files=$(sed "s|:|/|g; s|^|$dir/|; s|\$|.res|" "$units" |
+	while read -r f; do [ ! -f "$f" ] || echo "$f"; done)
+printf '%-10s %6s %10s %10s\n' part tests "wall sum" cpu
+# shellcheck disable=SC2086  # one file name a word
+[ -z "$files" ] || awk -v dir="$dir/" '
+	FNR == 1 { part = substr(FILENAME, length(dir) + 1)
+		   sub(/\/.*/, "", part); n[part]++ }
+	FNR == 2 { wall[part] += $1 }
+	FNR == 3 { for (i = 1; i <= NF; i++) {
+			split($i, t, /[ms]/); cpu[part] += t[1] * 60 + t[2] } }
+	END {
+		for (p in n) {
+			printf "%-10s %6d %9.1fs %9.1fs\n", p, n[p],
+				wall[p] / 1000, cpu[p]
+			tw += wall[p]; tc += cpu[p]; tn += n[p]
+		}
+		printf "~all       %6d %9.1fs %9.1fs\n", tn, tw / 1000, tc
+	}' $files | sort | sed 's/^~/ /'
 for why in "${!skips[@]}"; do
 	echo "skipped ${skips[$why]}: $why"
 done

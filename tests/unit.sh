@@ -548,13 +548,20 @@ fi
 out=$CHECK_DIR/${name//:/\/}
 mkdir -p "${out%/*}"
 mv "$tmp/log" "$out.log"
-printf '%s\n%s ms\n' "$result" "$ms" >"$out.res"
+# The CPU time of the test (this shell and its processes: user and
+# system, as the builtin times prints them), for the measurements of
+# the suite (tests/summary.sh).
+times >"$out.times"
+{ read -r shell_cpu; read -r cpu; } <"$out.times"
+rm -f "$out.times"
+cpu="$shell_cpu $cpu"
+printf '%s\n%s ms\n%s cpu\n' "$result" "$ms" "$cpu" >"$out.res"
 echo "${result%% *}" >>"$CHECK_DIR/.count"
 mapfile -t done_list <"$CHECK_DIR/.count"
 failed_n=0
 for r in "${done_list[@]}"; do
 	[ "$r" = FAIL ] && failed_n=$((failed_n + 1))
 done
-printf '[%4d/%d, %d failed] %s\n' "${#done_list[@]}" "${CHECK_TOTAL:-?}" \
+printf '[%4d/%s, %d failed] %s\n' "${#done_list[@]}" "${CHECK_TOTAL:-?}" \
 	"$failed_n" "$result"
 exit 0
