@@ -31,7 +31,7 @@
 #define DEFAULT_WRITERS 4	/* one message per writer */
 #define MAX_WRITERS 26		/* messages are filled with A to Z */
 #define MSG_SIZE (64 * 1024)
-#define CHUNK_SIZE 4096		/* at most this much per write() or read() */
+#define CHUNK_SIZE 4096		/* the reader reads at most this much a call */
 #define SNDBUF_SIZE 4096	/* a small send buffer: writes block often */
 
 /*! [write state] */
@@ -45,6 +45,7 @@ struct sock_write_state {
 };
 
 static void sock_write_trigger(struct tevent_req *req, void *private_data);
+static void sock_write_more(struct tevent_req *req);
 static void sock_write_writable(struct tevent_context *ev,
 				struct tevent_fd *fde, uint16_t flags,
 				void *private_data);
@@ -92,61 +93,76 @@ static struct tevent_req *sock_write_send(TALLOC_CTX *mem_ctx,
 /*! [write send] */
 
 /*! [write trigger] */
-/* Our turn: ask to be told whenever the socket can take more data. */
+/* Our turn: start writing at once. */
 static void sock_write_trigger(struct tevent_req *req, void *private_data)
 {
-	struct sock_write_state *state =
-		tevent_req_data(req, struct sock_write_state);
-
 	(void)private_data;
-
-	state->fde = tevent_add_fd(state->ev, state, state->fd,
-				   TEVENT_FD_WRITE, sock_write_writable, req);
-	if (tevent_req_nomem(state->fde, req)) {
-		return;
-	}
+	sock_write_more(req);
 }
 /*! [write trigger] */
 
-/*! [write writable] */
-/* The socket has room: write one chunk, finish when all is written. */
-static void sock_write_writable(struct tevent_context *ev,
-				struct tevent_fd *fde, uint16_t flags,
-				void *private_data)
+/*! [write more] */
+/*
+ * Write until the message is out or the socket is full. Only a full
+ * socket (EAGAIN) makes the request wait, with an fd event, until the
+ * socket has room: a message that fits costs one send() and no turn of
+ * the event loop.
+ */
+static void sock_write_more(struct tevent_req *req)
 {
-	struct tevent_req *req =
-		talloc_get_type_abort(private_data, struct tevent_req);
 	struct sock_write_state *state =
 		tevent_req_data(req, struct sock_write_state);
-	size_t todo = state->len - state->written;
 	ssize_t n;
 
-	(void)ev;
-	(void)fde;
-	(void)flags;
-
-	if (todo > CHUNK_SIZE) {
-		todo = CHUNK_SIZE;
-	}
-	/* MSG_NOSIGNAL: if the peer has gone, fail with EPIPE, no SIGPIPE */
-	n = send(state->fd, state->buf + state->written, todo, MSG_NOSIGNAL);
-	if (n == -1) {
-		if (errno == EAGAIN || errno == EINTR) {
+	while (state->written < state->len) {
+		/* MSG_NOSIGNAL: if the peer has gone, fail with EPIPE, no
+		 * SIGPIPE */
+		n = send(state->fd, state->buf + state->written,
+			 state->len - state->written, MSG_NOSIGNAL);
+		if (n == -1 && errno == EINTR) {
+			continue;
+		}
+		if (n == -1 && errno == EAGAIN) {
+			if (state->fde == NULL) {
+				state->fde = tevent_add_fd(state->ev, state,
+							   state->fd,
+							   TEVENT_FD_WRITE,
+							   sock_write_writable,
+							   req);
+				if (tevent_req_nomem(state->fde, req)) {
+					return;
+				}
+			}
+			return;		/* wait for room */
+		}
+		if (n == -1) {
+			TALLOC_FREE(state->fde);
+			tevent_req_error(req, errno);
 			return;
 		}
-		TALLOC_FREE(state->fde);
-		tevent_req_error(req, errno);
-		return;
-	}
-	state->written += (size_t)n;
-	if (state->written < state->len) {
-		return;
+		state->written += (size_t)n;
 	}
 	/* Done: stop watching the socket before the caller is told. The
 	 * request stays allocated until its caller frees it, and a live
 	 * fd event would fire again meanwhile. */
 	TALLOC_FREE(state->fde);
 	tevent_req_done(req);
+}
+/*! [write more] */
+
+/*! [write writable] */
+/* The socket has room again: go on writing. */
+static void sock_write_writable(struct tevent_context *ev,
+				struct tevent_fd *fde, uint16_t flags,
+				void *private_data)
+{
+	struct tevent_req *req =
+		talloc_get_type_abort(private_data, struct tevent_req);
+
+	(void)ev;
+	(void)fde;
+	(void)flags;
+	sock_write_more(req);
 }
 /*! [write writable] */
 
@@ -371,8 +387,9 @@ static int run(TALLOC_CTX *mem_ctx, struct tevent_context *ev,
 		int fd = sv[0];
 
 		if (queue == NULL) {
-			/* The epoll backend takes at most two fd events
-			 * per descriptor: one descriptor per writer. */
+			/* The epoll backend of tevent 0.14 takes at most
+			 * two fd events per descriptor: one descriptor per
+			 * writer. */
 			dups[m] = dup(sv[0]);
 			if (dups[m] == -1) {
 				ret = errno;
