@@ -179,16 +179,38 @@ static void test_req_data_of_a_wrong_type_logs_a_type_mismatch_and_aborts(
 			   "expected[struct other_state]");
 }
 
+static void log_with_a_prefix(const char *message)
+{
+	fprintf(stderr, "log_fn: %s", message);
+}
+
+static void data_of_a_wrong_type_with_a_log_fn(void *arg)
+{
+	talloc_set_log_fn(log_with_a_prefix);
+	data_of_a_wrong_type(arg);
+}
+
 static void test_talloc_logs_nothing_without_a_log_function(void **pstate)
 {
 	struct fixture *f = *pstate;
 	struct tevent_req *req = item_new(f, "A", false, false);
 	struct child c = run_child(data_of_a_wrong_type, req, false);
+	char expected[512];
+	int line = 0;
 
 	assert_true(aborted(&c));
 	/* only the child's own line: talloc wrote nothing */
 	assert_int_equal(strspn(c.err, "0123456789"), strlen(c.err) - 1);
 	assert_int_equal(c.err[strlen(c.err) - 1], '\n');
+
+	/* with talloc_set_log_fn(), the report goes to that function */
+	c = run_child(data_of_a_wrong_type_with_a_log_fn, req, false);
+	assert_true(aborted(&c));
+	assert_int_equal(sscanf(c.err, "%d\n", &line), 1);
+	snprintf(expected, sizeof(expected), "%d\nlog_fn: %s:%d: Type "
+		 "mismatch: name[struct item_state] "
+		 "expected[struct other_state]\n", line, __FILE__, line);
+	assert_string_equal(c.err, expected);
 }
 
 static void data_after_received(void *arg)
@@ -279,6 +301,9 @@ static void test_callback_data_void_returns_the_pointer_as_given(
 	assert_ptr_equal(tevent_req_callback_data_void(req), &in_data);
 	tevent_req_set_callback(req, item_done, NULL);
 	assert_null(tevent_req_callback_data_void(req));
+	/* a talloc object of any name too */
+	tevent_req_set_callback(req, item_done, f->log);
+	assert_ptr_equal(tevent_req_callback_data_void(req), f->log);
 }
 
 struct report {
@@ -299,6 +324,45 @@ static void test_callback_data_returns_a_talloc_object_of_the_type(
 	assert_ptr_equal(tevent_req_callback_data(req, struct report), r);
 	tevent_req_set_callback(req, item_done, plain);
 	assert_ptr_equal(tevent_req_callback_data(req, struct report), plain);
+}
+
+static void callback_data_of_another_type(void *arg)
+{
+	struct tevent_req *req = arg;
+
+	(void)AT_LINE(tevent_req_callback_data(req, struct report));
+}
+
+static void test_callback_data_of_another_type_logs_and_aborts(
+	void **pstate)
+{
+	struct fixture *f = *pstate;
+	struct tevent_req *req = item_new(f, "A", false, false);
+	int *counts = talloc_zero_array(f, int, 3);
+	struct child c;
+
+	assert_non_null(counts);
+	tevent_req_set_callback(req, item_done, counts);
+	c = run_child(callback_data_of_another_type, req, true);
+	assert_true(aborted(&c));
+	assert_log_at_line(c.err, "Type mismatch: name[int] "
+			   "expected[struct report]");
+}
+
+static void test_freeing_a_request_leaves_its_callback_data(void **pstate)
+{
+	struct fixture *f = *pstate;
+	struct tevent_req *req = item_new(f, "A", false, false);
+	struct report *r = talloc_zero(f, struct report);
+	bool freed;
+
+	assert_non_null(r);
+	watch_free(r, &freed);
+	tevent_req_set_callback(req, item_done, r);
+	tevent_req_done(req);
+	tevent_req_received(req);
+	talloc_free(req);
+	assert_false(freed);
 }
 
 struct tally {
@@ -371,6 +435,8 @@ static void test_allocation_functions_name_their_objects(void **pstate)
 			    "int");
 	assert_string_equal(talloc_get_name(talloc_strdup(f, "alpha")),
 			    "alpha");
+	assert_string_equal(talloc_get_name(talloc_asprintf(f, "n=%d", 1)),
+			    "n=1");
 	line = __LINE__, anon = talloc_new(f);
 	assert_non_null(anon);
 	snprintf(expected, sizeof(expected), "talloc_new: %s:%d", __FILE__,
@@ -605,22 +671,35 @@ static void test_freeing_the_parent_cancels_its_events(void **pstate)
 {
 	struct fixture *f = *pstate;
 	TALLOC_CTX *owner = talloc_new(f);
+	TALLOC_CTX *inner = talloc_new(owner);
 	struct seen s = { .calls = 0 };
+	struct tevent_timer *te;
+	struct tevent_fd *fde;
 	struct tevent_immediate *im;
+	bool te_freed, fde_freed, im_freed;
 	int fds[2];
 
 	seen = &s;
 	make_socketpair(fds);
 	assert_non_null(owner);
-	assert_non_null(tevent_add_timer(f->ev, owner,
-					 tevent_timeval_current_ofs(0, 1000),
-					 seen_timer, owner));
-	assert_non_null(tevent_add_fd(f->ev, owner, fds[0], TEVENT_FD_READ,
-				      seen_fd, owner));
-	im = tevent_create_immediate(owner);
+	assert_non_null(inner);
+	te = tevent_add_timer(f->ev, owner,
+			      tevent_timeval_current_ofs(0, 1000),
+			      seen_timer, owner);
+	fde = tevent_add_fd(f->ev, owner, fds[0], TEVENT_FD_READ, seen_fd,
+			    owner);
+	im = tevent_create_immediate(inner);	/* a grandchild */
+	assert_non_null(te);
+	assert_non_null(fde);
 	assert_non_null(im);
+	watch_free(te, &te_freed);
+	watch_free(fde, &fde_freed);
+	watch_free(im, &im_freed);
 	tevent_schedule_immediate(im, f->ev, seen_immediate, owner);
 	talloc_free(owner);
+	assert_true(te_freed);
+	assert_true(fde_freed);
+	assert_true(im_freed);
 	loop_for_ms(f, 10);
 	assert_int_equal(s.calls, 0);
 	close(fds[0]);
@@ -845,6 +924,8 @@ int main(int argc, char **argv)
 		T(test_timer_on_the_state_goes_with_the_request),
 		T(test_callback_data_void_returns_the_pointer_as_given),
 		T(test_callback_data_returns_a_talloc_object_of_the_type),
+		T(test_callback_data_of_another_type_logs_and_aborts),
+		T(test_freeing_a_request_leaves_its_callback_data),
 		T(test_callback_data_of_a_stack_struct_aborts_with_unknown_value),
 		T(test_abort_loses_what_stdout_had_buffered),
 		T(test_allocation_functions_name_their_objects),
