@@ -102,6 +102,8 @@ static void assert_log_at_line(const char *log, const char *text)
 
 struct other_state;		/* a type no object has */
 
+static void callback_data_on_the_stack(void *arg);
+
 /* Write the line of the call to stderr, then make the call: talloc's log
  * of a failed check names the same line. */
 #define AT_LINE(call) (fprintf(stderr, "%d\n", __LINE__), (call))
@@ -202,6 +204,10 @@ static void test_talloc_logs_nothing_without_a_log_function(void **pstate)
 	/* only the child's own line: talloc wrote nothing */
 	assert_int_equal(strspn(c.err, "0123456789"), strlen(c.err) - 1);
 	assert_int_equal(c.err[strlen(c.err) - 1], '\n');
+	/* nor for a pointer that is no talloc object */
+	c = run_child(callback_data_on_the_stack, req, false);
+	assert_true(aborted(&c));
+	assert_string_equal(c.err, "");
 
 	/* with talloc_set_log_fn(), the report goes to that function */
 	c = run_child(data_of_a_wrong_type_with_a_log_fn, req, false);
