@@ -58,6 +58,10 @@ static struct tevent_req *sum_send(TALLOC_CTX *mem_ctx,
 	talloc_set_destructor(state, sum_state_destructor);
 	state->ev = ev;
 	state->count = count;
+	if (count == 0) {
+		tevent_req_done(req);	/* the sum of nothing: 0 */
+		return tevent_req_post(req, ev);
+	}
 	state->numbers = talloc_memdup(state, numbers, count * sizeof(int));
 	if (tevent_req_nomem(state->numbers, req)) {
 		return tevent_req_post(req, ev);

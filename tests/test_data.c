@@ -169,7 +169,7 @@ static void data_of_a_wrong_type(void *arg)
 	(void)AT_LINE(tevent_req_data(req, struct other_state));
 }
 
-static void test_req_data_of_a_wrong_type_logs_a_type_mismatch_and_aborts(
+static void test_req_data_of_a_wrong_type_logs_and_aborts(
 	void **pstate)
 {
 	struct fixture *f = *pstate;
@@ -385,7 +385,7 @@ static void callback_data_on_the_stack(void *arg)
 	fprintf(stderr, "still here\n");
 }
 
-static void test_callback_data_of_a_stack_struct_aborts_with_unknown_value(
+static void test_stack_callback_data_aborts_with_unknown_value(
 	void **pstate)
 {
 	struct fixture *f = *pstate;
@@ -826,7 +826,7 @@ static void test_talloc_steal_changes_the_parent_and_leaves_the_source(
 	assert_string_equal(stolen, "x");	/* survived its old parent */
 }
 
-static void test_freeing_through_the_stale_pointer_frees_the_stolen_object(
+static void test_stale_pointer_after_steal_frees_the_stolen_object(
 	void **pstate)
 {
 	struct fixture *f = *pstate;
@@ -923,7 +923,7 @@ int main(int argc, char **argv)
 						fixture_teardown)
 		T(test_request_is_named_struct_tevent_req),
 		T(test_req_data_checks_only_the_talloc_name_of_the_state),
-		T(test_req_data_of_a_wrong_type_logs_a_type_mismatch_and_aborts),
+		T(test_req_data_of_a_wrong_type_logs_and_aborts),
 		T(test_talloc_logs_nothing_without_a_log_function),
 		T(test_req_data_after_received_logs_name_null_and_aborts),
 		T(test_received_runs_the_destructor_of_the_state),
@@ -932,7 +932,7 @@ int main(int argc, char **argv)
 		T(test_callback_data_returns_a_talloc_object_of_the_type),
 		T(test_callback_data_of_another_type_logs_and_aborts),
 		T(test_freeing_a_request_leaves_its_callback_data),
-		T(test_callback_data_of_a_stack_struct_aborts_with_unknown_value),
+		T(test_stack_callback_data_aborts_with_unknown_value),
 		T(test_abort_loses_what_stdout_had_buffered),
 		T(test_allocation_functions_name_their_objects),
 		T(test_get_type_abort_compares_names_only),
@@ -947,7 +947,7 @@ int main(int argc, char **argv)
 		T(test_handler_may_free_the_parent_of_its_own_event),
 		T(test_freeing_the_private_data_does_not_cancel_the_event),
 		T(test_talloc_steal_changes_the_parent_and_leaves_the_source),
-		T(test_freeing_through_the_stale_pointer_frees_the_stolen_object),
+		T(test_stale_pointer_after_steal_frees_the_stolen_object),
 		T(test_moving_an_object_takes_its_children_along),
 		T(test_received_frees_what_hangs_off_the_state),
 		T(test_result_moved_in_recv_outlives_the_request),
