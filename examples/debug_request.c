@@ -89,7 +89,6 @@ static void fetch_step(struct tevent_context *ev, struct tevent_timer *te,
 	struct tevent_req *req =
 		talloc_get_type_abort(private_data, struct tevent_req);
 	struct fetch_state *state = tevent_req_data(req, struct fetch_state);
-
 	char *data;
 
 	(void)ev;
