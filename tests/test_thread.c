@@ -651,6 +651,55 @@ static void test_proxy_functions_are_exported_by_every_version(
 	}
 }
 
+/* ---- tevent after a handler ------------------------------------------- */
+
+static bool child_gone;
+
+static int note_child_gone(void **child)
+{
+	(void)child;
+	child_gone = true;
+	return 0;
+}
+
+struct freed_in_handler {
+	int free_result;
+	bool gone_in_handler;
+};
+
+static void free_own_immediate(struct tevent_context *ev,
+			       struct tevent_immediate *im,
+			       void *private_data)
+{
+	struct freed_in_handler *h = private_data;
+
+	(void)ev;
+	h->free_result = talloc_free(im);
+	h->gone_in_handler = child_gone;
+}
+
+static void test_an_immediate_freed_in_its_handler_goes_after_the_handler(
+	void **pstate)
+{
+	struct fixture *f = *pstate;
+	struct tevent_immediate *im = tevent_create_immediate(f);
+	struct freed_in_handler h = { .free_result = 0 };
+	void **child;
+
+	assert_non_null(im);
+	child = talloc(im, void *);	/* goes when the immediate goes */
+	assert_non_null(child);
+	talloc_set_destructor(child, note_child_gone);
+	child_gone = false;
+	tevent_schedule_immediate(im, f->ev, free_own_immediate, &h);
+	loop_once(f);
+	/* inside the handler, talloc_free() refused, and the immediate
+	 * stayed; tevent freed it after the handler returned */
+	assert_int_equal(h.free_result, -1);
+	assert_false(h.gone_in_handler);
+	assert_true(child_gone);
+}
+
 /* ---- talloc and threads ------------------------------------------------ */
 
 static void null_tracking(void *arg)
@@ -705,6 +754,7 @@ int main(int argc, char **argv)
 		T(test_proxy_is_a_child_of_its_event_context),
 		T(test_freeing_the_proxy_drops_waiting_messages),
 		T(test_proxy_functions_are_exported_by_every_version),
+		T(test_an_immediate_freed_in_its_handler_goes_after_the_handler),
 		T(test_null_context_is_untracked_unless_tracking_is_enabled),
 #undef T
 	};
