@@ -462,6 +462,22 @@ static void test_only_the_calls_for_threads_take_a_lock(void **pstate)
 	close(fds[1]);
 }
 
+static void test_talloc_takes_no_lock(void **pstate)
+{
+	struct fixture *f = *pstate;
+	void *a, *b;
+
+	watch_start();
+	a = talloc_new(f);
+	b = talloc_strdup(a, "b");
+	talloc_steal(f, b);
+	talloc_free(a);
+	talloc_free(b);
+	assert_string_equal(watch_stop(), "");
+	assert_non_null(a);
+	assert_non_null(b);
+}
+
 /* How many locks are held at the first write of a call sequence. */
 static int held_at_the_write(const char *seq)
 {
@@ -511,6 +527,9 @@ static void test_proxy_schedule_wakes_the_loop_under_its_lock(void **pstate)
 	assert_int_equal(held_at_the_write(seq), 1);
 	loop_for_ms(f, 10);
 	assert_int_equal(proxied, 1);
+	watch_start();
+	talloc_free(tp);
+	assert_non_null(strchr(watch_stop(), 'L'));
 }
 
 /* ---- Thread proxies ---------------------------------------------------- */
@@ -589,6 +608,32 @@ static void test_proxy_frees_the_message_after_the_handler_unless_moved(
 	assert_ptr_equal(talloc_parent(b), f);
 	talloc_free(b);
 	assert_true(freed_b);
+}
+
+static void test_proxy_keeps_waiting_messages_on_the_null_context(
+	void **pstate)
+{
+	struct fixture *f = *pstate;
+	struct tevent_thread_proxy *tp = tevent_thread_proxy_create(f->ev);
+	struct tevent_immediate *im = tevent_create_immediate(NULL);
+	bool freed = false;
+	struct message *m = message_new(f, "A", &freed, false);
+	struct message *copy = m;
+	struct tevent_immediate *im_copy = im;
+	const void *holder;
+
+	assert_non_null(tp);
+	assert_non_null(im);
+	tevent_thread_proxy_schedule(tp, &im, on_message, &m);
+	assert_null(m);
+	holder = talloc_parent(copy);
+	assert_non_null(holder);
+	assert_ptr_equal(talloc_parent(im_copy), holder);
+	assert_ptr_not_equal(holder, tp);
+	assert_null(talloc_parent(holder));	/* on the NULL context */
+	loop_for_ms(f, 10);
+	assert_string_equal(f->log, "M:A");
+	assert_true(freed);
 }
 
 static void test_proxy_delivers_waiting_messages_newest_first(void **pstate)
@@ -747,9 +792,11 @@ int main(int argc, char **argv)
 		T(test_freeing_the_event_context_first_makes_later_reports_vanish),
 		T(test_freeing_the_event_context_leaves_a_waiting_immediate_unfreeable),
 		T(test_only_the_calls_for_threads_take_a_lock),
+		T(test_talloc_takes_no_lock),
 		T(test_threaded_schedule_wakes_the_loop_after_unlocking),
 		T(test_proxy_schedule_wakes_the_loop_under_its_lock),
 		T(test_proxy_frees_the_message_after_the_handler_unless_moved),
+		T(test_proxy_keeps_waiting_messages_on_the_null_context),
 		T(test_proxy_delivers_waiting_messages_newest_first),
 		T(test_proxy_is_a_child_of_its_event_context),
 		T(test_freeing_the_proxy_drops_waiting_messages),
