@@ -5,9 +5,9 @@
  *
  * A "fetch" request works in three steps of 5 ms each. After the first
  * step the program prints the request's talloc tree and its summary,
- * then lets it finish and frees everything. It is a correct program:
- * the page "Debugging tevent programs" also shows what valgrind says
- * about it.
+ * then lets it finish and frees everything. Explained on the page
+ * "Debugging tevent programs", which also shows what valgrind says
+ * about this correct program.
  *
  * SPDX-License-Identifier: MIT-0
  */

@@ -163,7 +163,7 @@ static void test_after_backend_list_the_suppression_no_longer_matches(
 	void **pstate)
 {
 	struct fixture *f = *pstate;
-	char *report;
+	char *report, *supp, *cmd, *opt;
 
 	if (valgrind_run_elsewhere()) {
 		return;
@@ -181,6 +181,23 @@ static void test_after_backend_list_the_suppression_no_longer_matches(
 	assert_null(strstr(report, "tevent_find_ops_byname"));
 	assert_non_null(strstr(report, "possibly lost: 512 bytes in 4 blocks"));
 	assert_non_null(strstr(report, "ERROR SUMMARY: 4 errors from 4"));
+
+	/* a second suppression, with tevent_backend_list in place of
+	 * tevent_find_ops_byname, covers that stack */
+	supp = talloc_asprintf(f, "build/test_debug_second.%d.supp",
+			       (int)getpid());
+	cmd = talloc_asprintf(f, "sed 's/fun:tevent_find_ops_byname/"
+			      "fun:tevent_backend_list/; s/^   libtevent-/"
+			      "   second-/' tests/valgrind.supp | "
+			      "cat tests/valgrind.supp - >%s", supp);
+	assert_non_null(cmd);
+	assert_int_equal(system(cmd), 0);
+	opt = talloc_asprintf(f, "--suppressions=%s", supp);
+	assert_non_null(opt);
+	report = valgrind_report(f, opt, "-b poll", true);
+	unlink(supp);
+	assert_non_null(strstr(report,
+		"ERROR SUMMARY: 0 errors from 0 contexts (suppressed: 4 from 4)"));
 }
 
 /* In a fresh process: what the first event context leaves on the NULL
