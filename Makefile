@@ -85,8 +85,11 @@ $(B)/asan/%: examples/%.c | deps
 	$(call cc,$(ASAN_CFLAGS),$<,$(PKG_CFLAGS) $(PKG_LIBS))
 $(B)/tsan/%: examples/%.c | deps
 	$(call cc,$(TSAN_CFLAGS),$<,$(PKG_CFLAGS) $(PKG_LIBS))
-# The claim tests, with their shared fixture.
-$(B)/tests/%: tests/%.c tests/fixture.c tests/fixture.h | deps
+# The claim tests, with their shared fixture. A test file may include an
+# example (test_debug.c does): TEST_INCLUDES lists what each includes.
+TEST_INCLUDES = $(shell sed -n 's|^\#include "\.\./\(examples/[a-z_]*\.c\)"|\1|p' tests/$(1).c)
+$(B)/tests/%: tests/%.c tests/fixture.c tests/fixture.h \
+		$$(call TEST_INCLUDES,$$*) | deps
 	$(call cc,$(CFLAGS),$< tests/fixture.c,$(PKG_CFLAGS) $(CMOCKA) $(PKG_LIBS))
 # Prints the backends of the libtevent it runs on, one a line.
 $(B)/backends: tests/backends.c | deps
@@ -106,7 +109,8 @@ $(B)/leakcheck.so: tests/leakcheck.c | deps
 # say SKIP with the reason).
 .SECONDEXPANSION:
 w = $(word $(1),$(subst /, ,$(2)))
-v_src = $(if $(filter tests,$(1)),tests/$(2).c tests/fixture.c tests/fixture.h,$(if \
+v_src = $(if $(filter tests,$(1)),tests/$(2).c tests/fixture.c tests/fixture.h \
+	$(call TEST_INCLUDES,$(2)),$(if \
 	$(filter backends,$(1)),tests/backends.c,examples/$(2).c))
 v_flags = $(if $(filter vg,$(1)),$(VG_CFLAGS),$(if $(filter asan,$(1)),$(ASAN_CFLAGS),$(CFLAGS)))
 $(B)/versions/%/version: FORCE

@@ -25,7 +25,8 @@
 #   backends:NAME              an example's golden, or a file of claim
 #                              tests, on every backend
 #   valgrind:NAME, asan:NAME, leaks:NAME, oom:NAME
-#   tsan:NAME                  ThreadSanitizer, for examples/thread_*.c
+#   tsan:NAME                  ThreadSanitizer, for the examples with
+#                              threads (thread_*, pitfall_thread_*)
 #   repeat:NAME                twenty runs at once on each backend
 #   versions:SUITE:...         the same on another tevent (tests/versions.sh):
 #                              backends (its list), build:NAME,
@@ -67,7 +68,7 @@ patterns=($*)
 		echo "valgrind:$e"
 		echo "asan:$e"
 		echo "leaks:$e"
-		case $e in thread_*) echo "tsan:$e" ;; esac
+		case $e in thread_*|pitfall_thread_*) echo "tsan:$e" ;; esac
 	done
 	for s in $SUITES; do
 		echo "versions:$s:backends"
