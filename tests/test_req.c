@@ -208,6 +208,36 @@ static void test_talloc_refuses_a_size_of_256_mib_or_more(void **pstate)
 	assert_null(talloc_size(f, 256 * 1024 * 1024));
 }
 
+static void test_error_accepts_1_and_refuses_only_0(void **pstate)
+{
+	struct fixture *f = *pstate;
+	struct tevent_req *a = item_on(f, f, "A");
+	enum tevent_req_state state;
+	uint64_t err = 0;
+
+	assert_false(tevent_req_error(a, 0));
+	assert_string_equal(f->log, "");
+	assert_true(tevent_req_is_in_progress(a));
+	assert_true(tevent_req_error(a, 1));
+	assert_string_equal(f->log, "C:A");
+	assert_true(tevent_req_is_error(a, &state, &err));
+	assert_int_equal(state, TEVENT_REQ_USER_ERROR);
+	assert_int_equal(err, 1);
+}
+
+static void test_post_in_progress_calls_back_in_progress(
+	void **pstate)
+{
+	struct fixture *f = *pstate;
+	struct tevent_req *a = item_on(f, f, "A");
+
+	tevent_req_post(a, f->ev);
+	assert_string_equal(f->log, "");
+	loop_once(f);
+	assert_string_equal(f->log, "C:A");
+	assert_true(tevent_req_is_in_progress(a));	/* nothing finished */
+}
+
 /* ---- Subrequests ----------------------------------------------------- */
 
 static void test_subrequest_on_the_state_goes_with_its_parent(void **pstate)
@@ -415,6 +445,27 @@ static void test_freeing_a_request_in_progress_runs_the_cleanup_once(
 	assert_string_equal(f->log, "K:6");
 }
 
+static void test_refinishing_runs_the_cleanup_only_for_a_later_state(
+	void **pstate)
+{
+	struct fixture *f = *pstate;
+	struct tevent_req *a = item_on(f, f, "A");
+	struct tevent_req *b = item_on(f, f, "B");
+
+	/* USER_ERROR (3), then DONE (2): no cleanup for DONE */
+	tevent_req_set_cleanup_fn(a, cleanup_log);
+	assert_true(tevent_req_error(a, 5));
+	tevent_req_done(a);
+	assert_string_equal(f->log, "K:3 C:A C:A");
+
+	/* DONE (2), then USER_ERROR (3): the cleanup runs again */
+	f->log[0] = '\0';
+	tevent_req_set_cleanup_fn(b, cleanup_log);
+	tevent_req_done(b);
+	assert_true(tevent_req_error(b, 5));
+	assert_string_equal(f->log, "K:2 C:B K:3 C:B");
+}
+
 /* ---- Cancelling and deferring ---------------------------------------- */
 
 static void test_deferred_request_is_finished_before_its_callback_runs(
@@ -434,6 +485,28 @@ static void test_deferred_request_is_finished_before_its_callback_runs(
 	assert_int_equal(err, ECANCELED);
 	loop_once(f);
 	assert_string_equal(f->log, "C:A");
+}
+
+static bool cancel_called;
+
+static bool cancel_note(struct tevent_req *req)
+{
+	(void)req;
+	cancel_called = true;
+	return true;
+}
+
+static void test_cancel_function_set_to_null_is_gone(void **pstate)
+{
+	struct fixture *f = *pstate;
+	struct tevent_req *a = item_on(f, f, "A");
+
+	cancel_called = false;
+	tevent_req_set_cancel_fn(a, cancel_note);
+	tevent_req_set_cancel_fn(a, NULL);
+	assert_false(tevent_req_cancel(a));
+	assert_false(cancel_called);
+	assert_true(tevent_req_is_in_progress(a));
 }
 
 /* ---- Waiting --------------------------------------------------------- */
@@ -595,6 +668,8 @@ int main(int argc, char **argv)
 		T(test_finished_in_send_without_post_never_calls_back),
 		T(test_finishing_again_calls_the_callback_again),
 		T(test_talloc_refuses_a_size_of_256_mib_or_more),
+		T(test_error_accepts_1_and_refuses_only_0),
+		T(test_post_in_progress_calls_back_in_progress),
 		T(test_subrequest_on_the_state_goes_with_its_parent),
 		T(test_subrequest_on_another_context_outlives_its_parent),
 		T(test_finishing_a_parent_leaves_its_subrequests_running),
@@ -605,7 +680,9 @@ int main(int argc, char **argv)
 		T(test_finishing_removes_the_deadline),
 		T(test_cleanup_gets_the_finished_state_then_received),
 		T(test_freeing_a_request_in_progress_runs_the_cleanup_once),
+		T(test_refinishing_runs_the_cleanup_only_for_a_later_state),
 		T(test_deferred_request_is_finished_before_its_callback_runs),
+		T(test_cancel_function_set_to_null_is_gone),
 		T(test_poll_on_a_finished_request_returns_at_once),
 		T(test_poll_returns_when_the_request_finishes),
 		T(test_poll_in_a_handler_aborts_or_fails_with_eloop),
