@@ -289,8 +289,10 @@ int main(int argc, char **argv)
 		}
 		tevent_req_set_callback(req, outcome_done, jobs[i]);
 		pending += 1;
-		/* the caller's deadline: 20 ms from now */
-		if (!tevent_req_set_endtime(req, ev,
+		/* The caller's deadline: 20 ms from now; not for a request
+		 * that has finished already (it would finish it again). */
+		if (tevent_req_is_in_progress(req) &&
+		    !tevent_req_set_endtime(req, ev,
 				tevent_timeval_current_ofs(0, 20000))) {
 			goto nomem;	/* the callback has run already */
 		}

@@ -397,6 +397,23 @@ static void test_finishing_removes_the_deadline(void **pstate)
 	assert_false(tevent_req_is_error(req, &state, &err));
 }
 
+static void test_endtime_on_a_finished_request_finishes_it_again(
+	void **pstate)
+{
+	struct fixture *f = *pstate;
+	struct tevent_req *a = item_on(f, f, "A");
+	enum tevent_req_state state;
+	uint64_t err = 0;
+
+	tevent_req_done(a);
+	assert_string_equal(f->log, "C:A");
+	assert_true(tevent_req_set_endtime(a, f->ev, in_ms(2)));
+	loop_for_ms(f, 20);
+	assert_string_equal(f->log, "C:A C:A");
+	assert_true(tevent_req_is_error(a, &state, &err));
+	assert_int_equal(state, TEVENT_REQ_TIMED_OUT);
+}
+
 static void test_cleanup_gets_the_finished_state_then_received(
 	void **pstate)
 {
@@ -629,6 +646,41 @@ static void test_wakeup_recv_is_false_when_the_wakeup_failed(void **pstate)
 	assert_false(tevent_wakeup_recv(w));
 }
 
+static void test_wakeup_recv_does_not_free_the_state(void **pstate)
+{
+	struct fixture *f = *pstate;
+	struct tevent_req *w = tevent_wakeup_send(f, f->ev,
+						  tevent_timeval_zero());
+
+	assert_non_null(w);
+	assert_true(tevent_req_poll(w, f->ev));
+	assert_true(tevent_wakeup_recv(w));
+	assert_non_null(strstr(child_names(f, w),
+			       "[struct tevent_wakeup_state]"));
+	assert_false(tevent_req_is_in_progress(w));
+}
+
+/* In a child: poll a request that nothing will finish; SIGALRM ends
+ * the wait after 200 ms. */
+static void poll_forever(void *arg)
+{
+	struct fixture *f = arg;
+	struct tevent_req *a = item_new(f, "A", false, false);
+
+	ualarm(200 * 1000, 0);
+	(void)tevent_req_poll(a, f->ev);
+	_exit(0);
+}
+
+static void test_poll_on_a_request_nothing_finishes_never_returns(
+	void **pstate)
+{
+	int status = run_in_child(poll_forever, *pstate);
+
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGALRM);
+}
+
 /* ---- The states ------------------------------------------------------ */
 
 static void test_received_is_reached_from_every_state(void **pstate)
@@ -678,6 +730,7 @@ int main(int argc, char **argv)
 		T(test_timed_out_request_keeps_its_state_and_its_work),
 		T(test_set_endtime_again_replaces_the_deadline),
 		T(test_finishing_removes_the_deadline),
+		T(test_endtime_on_a_finished_request_finishes_it_again),
 		T(test_cleanup_gets_the_finished_state_then_received),
 		T(test_freeing_a_request_in_progress_runs_the_cleanup_once),
 		T(test_refinishing_runs_the_cleanup_only_for_a_later_state),
@@ -688,6 +741,8 @@ int main(int argc, char **argv)
 		T(test_poll_in_a_handler_aborts_or_fails_with_eloop),
 		T(test_wakeup_finishes_as_timed_out),
 		T(test_wakeup_recv_is_false_when_the_wakeup_failed),
+		T(test_wakeup_recv_does_not_free_the_state),
+		T(test_poll_on_a_request_nothing_finishes_never_returns),
 		T(test_received_is_reached_from_every_state),
 #undef T
 	};
