@@ -135,6 +135,31 @@ static void test_create_nests_the_state_in_the_request_in_mem_ctx(
 	assert_true(tevent_req_is_in_progress(req));
 }
 
+static void test_talloc_names_a_string_after_its_text(void **pstate)
+{
+	struct fixture *f = *pstate;
+	char *copy = talloc_strdup(f, "Ada");
+	char *made = talloc_asprintf(f, "hello, %s", "Ada");
+
+	assert_non_null(copy);
+	assert_non_null(made);
+	assert_string_equal(talloc_get_name(copy), "Ada");
+	assert_string_equal(talloc_get_name(made), "hello, Ada");
+}
+
+static void test_talloc_report_lists_the_newest_child_first(void **pstate)
+{
+	struct fixture *f = *pstate;
+	TALLOC_CTX *parent = talloc_new(f);
+
+	assert_non_null(parent);
+	assert_non_null(talloc_named_const(parent, 0, "first"));
+	assert_non_null(talloc_named_const(parent, 0, "second"));
+	assert_non_null(talloc_named_const(parent, 0, "third"));
+	assert_string_equal(child_names(f, parent),
+			    "[third][second][first]");
+}
+
 static void test_endtime_timer_is_a_child_of_the_request(void **pstate)
 {
 	struct fixture *f = *pstate;
@@ -715,6 +740,8 @@ int main(int argc, char **argv)
 #define T(name) cmocka_unit_test_setup_teardown(name, fixture_setup, \
 						fixture_teardown)
 		T(test_create_nests_the_state_in_the_request_in_mem_ctx),
+		T(test_talloc_names_a_string_after_its_text),
+		T(test_talloc_report_lists_the_newest_child_first),
 		T(test_endtime_timer_is_a_child_of_the_request),
 		T(test_post_allocates_nothing),
 		T(test_finished_in_send_without_post_never_calls_back),
