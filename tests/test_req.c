@@ -329,6 +329,10 @@ static void test_is_error_leaves_the_error_alone_unless_user_error(
 	uint64_t err;
 
 	err = 77;
+	assert_true(tevent_req_is_error(t, &state, &err));
+	assert_int_equal(state, TEVENT_REQ_IN_PROGRESS);
+	assert_int_equal(err, 77);
+
 	assert_true(tevent_req_set_endtime(t, f->ev, tevent_timeval_zero()));
 	loop_once(f);
 	assert_true(tevent_req_is_error(t, &state, &err));
