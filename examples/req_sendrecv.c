@@ -4,7 +4,7 @@
  * greet_send() creates the request and starts the work; the caller sets
  * a callback, and in it greet_recv() hands over the result. The program
  * prints the talloc tree of the caller while the request works, and
- * after. Explained on the page "A request: _send, _recv and the state".
+ * after. Explained on the page "A request: _send, _recv and its state".
  *
  * SPDX-License-Identifier: MIT-0
  */
