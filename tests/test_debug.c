@@ -385,7 +385,7 @@ static void test_log_stderr_prints_the_reason_before_the_abort(
 	assert_string_equal(err, want);
 }
 
-static void test_abort_fn_gets_the_reason_instead_of_abort(void **pstate)
+static void test_talloc_abort_fn_gets_the_reason_instead_of_abort(void **pstate)
 {
 	struct fixture *f = *pstate;
 	char *err;
@@ -481,7 +481,7 @@ int main(int argc, char **argv)
 		T(test_backend_registry_is_four_blocks_left_on_the_null_context),
 		T(test_talloc_aborts_silently_by_default),
 		T(test_log_stderr_prints_the_reason_before_the_abort),
-		T(test_abort_fn_gets_the_reason_instead_of_abort),
+		T(test_talloc_abort_fn_gets_the_reason_instead_of_abort),
 		T(test_report_full_ends_each_line_with_the_address),
 		T(test_default_print_shows_addresses_and_where_it_was_created),
 		T(test_request_is_24_bytes_larger_from_0_16),

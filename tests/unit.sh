@@ -258,7 +258,14 @@ lint_pages() {
 		sed 's/^claimgolden{/claim{golden:/; s/.*{\(.*\)}/\1/' |
 		tr ',' '\n' | sort -u >"$tmp/cited"
 	sed -n 's/^[[:space:]]*T(\([a-z0-9_]*\)),$/\1/p' tests/test_*.c |
-		sort -u >"$tmp/tests"
+		sort >"$tmp/tests.all"
+	# A test's name is its anchor on the page of the claim tests: one
+	# name, one test, in all the files.
+	for name in $(uniq -d "$tmp/tests.all"); do
+		echo "two tests are named $name: $(grep -l "T($name)" tests/test_*.c | tr '\n' ' ')"
+		ok=1
+	done
+	uniq "$tmp/tests.all" >"$tmp/tests"
 	if [ ! -s "$tmp/cited" ] || [ ! -s "$tmp/tests" ]; then
 		echo "found no \\claim in doc/*.dox or no T(test) in tests/test_*.c"
 		ok=1
