@@ -1,0 +1,314 @@
+/*
+ * loop_backends.c - the backends of tevent, side by side.
+ *
+ * Lists the backends, runs the same small job on a context of each and
+ * counts the turns of the loop it takes, changes the default backend,
+ * and gives each backend a regular file to watch (in a child, since
+ * one of them aborts). Explained on the page "Backends".
+ *
+ * SPDX-License-Identifier: MIT-0
+ */
+/*! [build] */
+/*
+ * Build:
+ * cc loop_backends.c $(pkg-config --cflags --libs tevent talloc)
+ */
+/*! [build] */
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <talloc.h>
+#include <tevent.h>
+
+/*! [job] */
+struct job {
+	unsigned handlers_run;
+	bool print;		/* say what runs */
+};
+
+static void job_immediate(struct tevent_context *ev,
+			  struct tevent_immediate *im, void *private_data)
+{
+	struct job *j = private_data;
+
+	(void)ev;
+	(void)im;
+	j->handlers_run += 1;
+	if (j->print) {
+		printf("  the immediate ran\n");
+	}
+}
+
+static void job_timer(struct tevent_context *ev, struct tevent_timer *te,
+		      struct timeval now, void *private_data)
+{
+	struct job *j = private_data;
+
+	(void)ev;
+	(void)te;
+	(void)now;
+	j->handlers_run += 1;
+	if (j->print) {
+		printf("  the timer ran\n");
+	}
+}
+
+/*
+ * An immediate and a 5 ms timer; turn the loop until both have run.
+ * Returns the number of turns (0 on failure); *idle counts the turns
+ * that ran neither handler.
+ */
+static unsigned run_job(struct tevent_context *ev, bool print,
+			unsigned *idle)
+{
+	struct job j = { .print = print };
+	struct tevent_immediate *im = tevent_create_immediate(ev);
+	unsigned turns = 0, before;
+
+	*idle = 0;
+	if (im == NULL ||
+	    tevent_add_timer(ev, im, tevent_timeval_current_ofs(0, 5000),
+			     job_timer, &j) == NULL) {
+		TALLOC_FREE(im);
+		return 0;
+	}
+	tevent_schedule_immediate(im, ev, job_immediate, &j);
+	while (j.handlers_run < 2 && turns < 10) {
+		before = j.handlers_run;
+		if (tevent_loop_once(ev) != 0) {
+			turns = 0;
+			break;
+		}
+		turns += 1;
+		*idle += j.handlers_run == before ? 1 : 0;
+	}
+	talloc_free(im);	/* and the timer with it, if it is left */
+	return turns;
+}
+/*! [job] */
+
+/*! [backend] */
+/*
+ * The command line: "-b BACKEND" runs the program on that tevent
+ * backend, one of those that tevent_backend_list() names; without it,
+ * tevent picks its default. A bad argument ends the program with a usage
+ * line on stderr and exit status 2.
+ */
+static void usage(const char *prog)
+{
+	const char **names = tevent_backend_list(NULL);
+	size_t i;
+
+	fprintf(stderr, "usage: %s [-b BACKEND]; BACKEND is one of:", prog);
+	for (i = 0; names != NULL && names[i] != NULL; i++) {
+		fprintf(stderr, " %s", names[i]);
+	}
+	fprintf(stderr, "\n");
+	talloc_free(names);
+	exit(2);
+}
+
+static const char *backend_from_args(int argc, char **argv)
+{
+	const char **names;
+	const char *backend = NULL;
+	bool known = false;
+	size_t i;
+	int opt;
+
+	opterr = 0;		/* usage() says it all, in one line */
+	while ((opt = getopt(argc, argv, "b:")) != -1) {
+		if (opt != 'b') {
+			usage(argv[0]);
+		}
+		backend = optarg;
+	}
+	if (optind != argc) {
+		usage(argv[0]);
+	}
+	if (backend == NULL) {
+		return NULL;
+	}
+	names = tevent_backend_list(NULL);
+	for (i = 0; names != NULL && names[i] != NULL; i++) {
+		known = known || strcmp(names[i], backend) == 0;
+	}
+	talloc_free(names);
+	if (!known) {
+		usage(argv[0]);
+	}
+	return backend;
+}
+/*! [backend] */
+
+/*! [each] */
+/* The job on a context of each backend that tevent_backend_list()
+ * names. */
+static bool job_on_each(TALLOC_CTX *mem_ctx, const char **names)
+{
+	size_t i;
+
+	printf("the job on each backend:\n");
+	for (i = 0; names[i] != NULL; i++) {
+		struct tevent_context *ev;
+		unsigned turns, idle;
+
+		ev = tevent_context_init_byname(mem_ctx, names[i]);
+		if (ev == NULL) {
+			return false;
+		}
+		turns = run_job(ev, false, &idle);
+		talloc_free(ev);
+		if (turns == 0) {
+			return false;
+		}
+		printf("  %-8s %u turns, %u of them ran none of its "
+		       "handlers\n", names[i], turns, idle);
+	}
+	return true;
+}
+/*! [each] */
+
+/*! [default] */
+static bool job_on_default(TALLOC_CTX *mem_ctx, const char *name)
+{
+	struct tevent_context *ev;
+	unsigned turns, idle;
+
+	tevent_set_default_backend(name);
+	ev = tevent_context_init(mem_ctx);
+	tevent_set_default_backend(NULL);	/* back to "standard" */
+	if (ev == NULL) {
+		return false;
+	}
+	turns = run_job(ev, false, &idle);
+	talloc_free(ev);
+	if (turns == 0) {
+		return false;
+	}
+	printf("default backend %s: tevent_context_init() gives a context "
+	       "whose job\n  takes %u turns, %u of them idle\n",
+	       name, turns, idle);
+	return true;
+}
+/*! [default] */
+
+/*! [file] */
+static unsigned file_calls;
+
+static void file_readable(struct tevent_context *ev, struct tevent_fd *fde,
+			  uint16_t flags, void *private_data)
+{
+	(void)ev;
+	(void)fde;
+	(void)flags;
+	(void)private_data;
+	file_calls += 1;
+}
+
+/* In a child: watch a regular file (this program's own) for reading.
+ * Exit status 0: the handler ran. */
+static void watch_a_file(const char *name)
+{
+	struct tevent_context *ev = tevent_context_init_byname(NULL, name);
+	int fd = open("/proc/self/exe", O_RDONLY);
+	unsigned turns = 0;
+
+	if (ev == NULL || fd == -1 ||
+	    tevent_add_fd(ev, ev, fd, TEVENT_FD_READ, file_readable,
+			  NULL) == NULL) {
+		fprintf(stderr, "loop_backends: cannot watch a file\n");
+		_exit(1);
+	}
+	while (file_calls == 0 && turns++ < 10) {
+		if (tevent_loop_once(ev) != 0) {
+			fprintf(stderr, "loop_backends: a turn failed\n");
+			_exit(1);
+		}
+	}
+	_exit(file_calls > 0 ? 0 : 1);
+}
+
+static bool file_on_each(const char **names)
+{
+	size_t i;
+	pid_t pid;
+	int status;
+
+	printf("a regular file given to tevent_add_fd(), in a child:\n");
+	for (i = 0; names[i] != NULL; i++) {
+		fflush(stdout);
+		pid = fork();
+		if (pid == -1) {
+			return false;
+		}
+		if (pid == 0) {
+			watch_a_file(names[i]);
+		}
+		if (waitpid(pid, &status, 0) != pid) {
+			return false;
+		}
+		if (WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT) {
+			printf("  %-8s the child was killed by SIGABRT\n",
+			       names[i]);
+		} else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+			printf("  %-8s the handler ran: the file is "
+			       "readable\n", names[i]);
+		} else {
+			exit(1);	/* the child said why */
+		}
+	}
+	return true;
+}
+/*! [file] */
+
+int main(int argc, char **argv)
+{
+	const char *backend = backend_from_args(argc, argv);
+	TALLOC_CTX *mem_ctx;
+	struct tevent_context *ev;
+	const char **names;
+	unsigned idle;
+	size_t i;
+
+	mem_ctx = talloc_new(NULL);
+	if (mem_ctx == NULL) {
+		fprintf(stderr, "out of memory\n");
+		return 1;
+	}
+	/*! [list] */
+	ev = tevent_context_init_byname(mem_ctx, backend);
+	names = tevent_backend_list(mem_ctx);
+	if (ev == NULL || names == NULL) {
+		goto fail;
+	}
+	printf("tevent_backend_list():");
+	for (i = 0; names[i] != NULL; i++) {
+		printf(" %s", names[i]);
+	}
+	printf("\n");
+	/*! [list] */
+
+	/*! [run] */
+	printf("the job on the context of the command line:\n");
+	if (run_job(ev, true, &idle) == 0 ||
+	    !job_on_each(mem_ctx, names) ||
+	    !job_on_default(mem_ctx, "poll_mt") ||
+	    !file_on_each(names)) {
+		goto fail;
+	}
+	/*! [run] */
+	talloc_free(mem_ctx);
+	return 0;
+
+fail:
+	fprintf(stderr, "loop_backends: out of memory, or a turn failed\n");
+	talloc_free(mem_ctx);
+	return 1;
+}
