@@ -60,7 +60,7 @@ static void job_timer(struct tevent_context *ev, struct tevent_timer *te,
 }
 
 /*
- * An immediate and a 5 ms timer; turn the loop until both have run.
+ * An immediate and a 20 ms timer; turn the loop until both have run.
  * Returns the number of turns (0 on failure); *idle counts the turns
  * that ran neither handler.
  */
@@ -73,7 +73,7 @@ static unsigned run_job(struct tevent_context *ev, bool print,
 
 	*idle = 0;
 	if (im == NULL ||
-	    tevent_add_timer(ev, im, tevent_timeval_current_ofs(0, 5000),
+	    tevent_add_timer(ev, im, tevent_timeval_current_ofs(0, 20000),
 			     job_timer, &j) == NULL) {
 		TALLOC_FREE(im);
 		return 0;

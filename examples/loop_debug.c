@@ -222,10 +222,10 @@ int main(int argc, char **argv)
 	/*! [set] */
 
 	/*! [run] */
-	printf("set up an immediate and a 1 ms timer:\n");
+	printf("set up an immediate and a 20 ms timer:\n");
 	tevent_schedule_immediate(im, ev, hello, NULL);
 	if (tevent_add_timer(ev, mem_ctx,
-			     tevent_timeval_current_ofs(0, 1000),
+			     tevent_timeval_current_ofs(0, 20 * 1000),
 			     tick, NULL) == NULL) {
 		goto fail;
 	}

@@ -1,10 +1,10 @@
 /*
  * loop_order.c - what each turn of the loop runs, and in which order.
  *
- * A signal, two immediates, three timers (two of them overdue) and a
- * readable pipe are all pending at once; the program turns the loop
- * with tevent_loop_once() and prints, turn by turn, the handlers that
- * ran. Explained on the page "One turn of the loop".
+ * A signal, two immediates, two overdue timers and a readable pipe
+ * are all pending at once (the pipe's handler adds a third timer, 20 ms
+ * ahead); the program turns the loop with tevent_loop_once() and
+ * prints, turn by turn, the handlers that ran. Explained on the page "One turn of the loop".
  *
  * SPDX-License-Identifier: MIT-0
  */
@@ -32,6 +32,7 @@ struct turns {
 	unsigned ran;		/* handlers of ours in this turn */
 	bool later_done;	/* the last timer has run */
 	int pipe_fd;		/* what the fd event waits on */
+	bool failed;		/* out of memory in a handler */
 };
 
 /* Called by tevent around each turn and around its wait. */
@@ -99,16 +100,24 @@ static void on_readable(struct tevent_context *ev, struct tevent_fd *fde,
 			uint16_t flags, void *private_data)
 {
 	struct turns *t = private_data;
+	struct tevent_timer *te;
 	char c;
 
-	(void)ev;
 	(void)flags;
-	t->ran += 1;
 	(void)fde;
+	t->ran += 1;
 	if (read(t->pipe_fd, &c, 1) != 1) {
 		c = '?';
 	}
 	printf(" fd: read '%c' from the pipe", c);
+	/* One more timer, from here: 20 ms ahead. */
+	te = tevent_add_timer(ev, t, tevent_timeval_current_ofs(0, 20000),
+			      on_timer, t);
+	if (te == NULL) {
+		t->failed = true;
+		return;
+	}
+	talloc_set_name_const(te, "later");
 }
 /*! [handlers] */
 
@@ -204,8 +213,6 @@ static bool set_up(struct tevent_context *ev, TALLOC_CTX *mem_ctx,
 			      t) == NULL ||
 	    tevent_add_fd(ev, mem_ctx, fds[0], TEVENT_FD_READ, on_readable,
 			  t) == NULL ||
-	    !timer_at(ev, mem_ctx, "later",
-		      tevent_timeval_current_ofs(0, 5 * 1000), t) ||
 	    !timer_at(ev, mem_ctx, "past2", tevent_timeval_set(2, 0), t) ||
 	    !timer_at(ev, mem_ctx, "past1", tevent_timeval_set(1, 0), t) ||
 	    !immediate_now(ev, mem_ctx, "im1", t) ||
@@ -217,9 +224,9 @@ static bool set_up(struct tevent_context *ev, TALLOC_CTX *mem_ctx,
 		return false;
 	}
 	printf("pending: SIGUSR1 (raised twice), immediates im1 and im2, "
-	       "timers past1\n"
-	       "and past2 (overdue) and later (in 5 ms), the pipe "
-	       "(readable)\n");
+	       "overdue timers\n"
+	       "past1 and past2, and the pipe (readable), whose handler "
+	       "adds timer later\n");
 	return true;
 }
 /*! [setup] */
@@ -242,11 +249,15 @@ static int show_turns(const char *backend)
 		goto done;
 	}
 	tevent_set_trace_callback(ev, trace_turn, t);
-	while (!t->later_done && t->turn < 20) {
+	while (!t->later_done && !t->failed && t->turn < 20) {
 		if (tevent_loop_once(ev) != 0) {
 			fprintf(stderr, "loop_order: a turn failed\n");
 			goto done;
 		}
+	}
+	if (t->failed) {
+		fprintf(stderr, "loop_order: out of memory\n");
+		goto done;
 	}
 	ret = 0;
 done:

@@ -35,7 +35,13 @@ struct mark {
 	unsigned calls;
 	int drain;		/* the fd handler reads a byte from it */
 	bool free_fde;		/* the fd handler frees its event */
+	struct mark *then;	/* the fd handler adds a 20 ms timer for it */
 };
+
+static struct timeval in_ms(unsigned ms)
+{
+	return tevent_timeval_current_ofs(0, ms * 1000);
+}
 
 static struct mark *mark_new(struct fixture *f, const char *name)
 {
@@ -86,6 +92,11 @@ static void on_fd(struct tevent_context *ev, struct tevent_fd *fde,
 	}
 	if (m->free_fde) {
 		talloc_free(fde);
+	}
+	if (m->then != NULL) {
+		m->then->ev = ev;
+		assert_non_null(tevent_add_timer(ev, m->f, in_ms(20),
+						 on_timer, m->then));
 	}
 }
 
@@ -149,11 +160,6 @@ static bool on_backend(const char *name)
 	const char *backend = test_backend();
 
 	return backend != NULL && strcmp(backend, name) == 0;
-}
-
-static struct timeval in_ms(unsigned ms)
-{
-	return tevent_timeval_current_ofs(0, ms * 1000);
 }
 
 /* A pipe with one byte in it: its read end is readable. */
@@ -394,20 +400,20 @@ static void test_loop_poll_mt_spends_a_turn_on_its_wakeup(void **pstate)
 	int fds[2];
 
 	/* Without anything else: one turn waits and runs the timer. */
-	timer_on(f, f->ev, in_ms(2), t1);
+	timer_on(f, f->ev, in_ms(20), t1);
 	assert_int_equal(turns_until_called(f, t1), 1);
 
 	/* After an immediate was scheduled (and has run). */
 	immediate_on(f, f->ev, mark_new(f, "im"));
 	loop_once(f);
 	assert_string_equal(f->log, "T:t1 I:im");
-	timer_on(f, f->ev, in_ms(2), t2);
+	timer_on(f, f->ev, in_ms(20), t2);
 	assert_int_equal(turns_until_called(f, t2), 1 + extra);
 
 	/* After an fd event was added, one that is not ready. */
 	assert_int_equal(pipe(fds), 0);
 	fd_on(f, f->ev, fds[0], TEVENT_FD_READ, mark_new(f, "fd"));
-	timer_on(f, f->ev, in_ms(2), t3);
+	timer_on(f, f->ev, in_ms(20), t3);
 	assert_int_equal(turns_until_called(f, t3), 1 + extra);
 	assert_string_equal(f->log, "T:t1 I:im T:t2 T:t3");
 	close_pipe(fds);
@@ -592,18 +598,18 @@ static void test_loop_once_waits_for_the_next_timer(void **pstate)
 	struct timeval start = tevent_timeval_current();
 	struct timeval end;
 
-	timer_on(f, f->ev, in_ms(10), mark_new(f, "10ms"));
+	timer_on(f, f->ev, in_ms(20), mark_new(f, "20ms"));
 	tevent_set_trace_callback(f->ev, turn_log, f);
 	loop_once(f);
 	end = tevent_timeval_current();
-	assert_string_equal(f->log, "w: T:10ms |:");
-	assert_true(tevent_timeval_until(&start, &end).tv_usec >= 10000 ||
+	assert_string_equal(f->log, "w: T:20ms |:");
+	assert_true(tevent_timeval_until(&start, &end).tv_usec >= 20000 ||
 		    tevent_timeval_until(&start, &end).tv_sec > 0);
 }
 
 /* The setup of examples/loop_order.c: a signal raised twice, two
- * immediates, two timers that are overdue and one 5 ms ahead, and a
- * readable pipe. */
+ * immediates, two timers that are overdue, and a readable pipe whose
+ * handler adds a timer 20 ms ahead. */
 static void order_of_turns(void *arg)
 {
 	struct fixture *f = arg;
@@ -623,8 +629,8 @@ static void order_of_turns(void *arg)
 	}
 	readable_pipe(fds);
 	fd->drain = fds[0];
+	fd->then = later;
 	fd_on(f, f->ev, fds[0], TEVENT_FD_READ, fd);
-	timer_on(f, f->ev, in_ms(5), later);
 	timer_on(f, f->ev, tevent_timeval_set(2, 0), mark_new(f, "past2"));
 	timer_on(f, f->ev, tevent_timeval_set(1, 0), mark_new(f, "past1"));
 	immediate_on(f, f->ev, mark_new(f, "im1"));
@@ -664,11 +670,12 @@ static void signal_then_wait(void *arg)
 	    NULL) {
 		_exit(2);
 	}
-	timer_on(f, f->ev, in_ms(5), later);
 	if (raise(SIGUSR1) != 0) {
 		_exit(3);
 	}
 	tevent_set_trace_callback(f->ev, turn_log, f);
+	turn_in_child(f, 1);
+	timer_on(f, f->ev, in_ms(20), later);
 	while (later->calls == 0 && turns++ < 20) {
 		turn_in_child(f, 1);
 	}
