@@ -213,9 +213,10 @@ static void file_readable(struct tevent_context *ev, struct tevent_fd *fde,
 }
 
 /* In a child: watch a regular file (this program's own) for reading.
- * Exit status 0: the handler ran. */
-static void watch_a_file(const char *name)
+ * Returns 0 once the handler has run. */
+static int watch_a_file(void *arg)
 {
+	const char *name = arg;
 	struct tevent_context *ev = tevent_context_init_byname(NULL, name);
 	int fd = open("/proc/self/exe", O_RDONLY);
 	unsigned turns = 0;
@@ -224,49 +225,95 @@ static void watch_a_file(const char *name)
 	    tevent_add_fd(ev, ev, fd, TEVENT_FD_READ, file_readable,
 			  NULL) == NULL) {
 		fprintf(stderr, "loop_backends: cannot watch a file\n");
-		_exit(1);
+		return -1;
 	}
 	while (file_calls == 0 && turns++ < 10) {
 		if (tevent_loop_once(ev) != 0) {
 			fprintf(stderr, "loop_backends: a turn failed\n");
-			_exit(1);
+			return -1;
 		}
 	}
-	_exit(file_calls > 0 ? 0 : 1);
+	talloc_free(ev);
+	close(fd);
+	if (file_calls == 0) {
+		fprintf(stderr, "loop_backends: the handler did not run\n");
+		return -1;
+	}
+	return 0;
 }
+/*! [file] */
 
+/*! [child] */
+/*
+ * Run fn(arg) in a child process and wait for it. Returns 0 if fn
+ * returned 0 in the child, -1 if not (the child has said why on
+ * stderr), and puts the signal that killed the child, if one did, in
+ * *sig. The child reports through a pipe, not through its exit status:
+ * valgrind changes the exit status of a process that ends with memory
+ * allocated, as a child does here: what its parent had.
+ */
+static int in_child(int (*fn)(void *arg), void *arg, int *sig)
+{
+	int fds[2], status;
+	char ok = 'n';
+	pid_t pid;
+
+	*sig = 0;
+	fflush(stdout);
+	if (pipe(fds) != 0 || (pid = fork()) == -1) {
+		fprintf(stderr, "loop_backends: cannot start a child\n");
+		return -1;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		if (fn(arg) == 0 && write(fds[1], "y", 1) != 1) {
+			fprintf(stderr, "loop_backends: cannot report\n");
+		}
+		fflush(stdout);
+		_exit(0);
+	}
+	close(fds[1]);
+	if (read(fds[0], &ok, 1) != 1) {
+		ok = 'n';
+	}
+	close(fds[0]);
+	if (waitpid(pid, &status, 0) != pid) {
+		fprintf(stderr, "loop_backends: lost the child\n");
+		return -1;
+	}
+	if (WIFSIGNALED(status)) {
+		*sig = WTERMSIG(status);
+	}
+	return ok == 'y' ? 0 : -1;
+}
+/*! [child] */
+
+/*! [each file] */
+/* Returns false if a child failed: it has said why on stderr. */
 static bool file_on_each(const char **names)
 {
 	size_t i;
-	pid_t pid;
-	int status;
+	int sig;
 
 	printf("a regular file given to tevent_add_fd(), in a child:\n");
 	for (i = 0; names[i] != NULL; i++) {
-		fflush(stdout);
-		pid = fork();
-		if (pid == -1) {
-			return false;
-		}
-		if (pid == 0) {
-			watch_a_file(names[i]);
-		}
-		if (waitpid(pid, &status, 0) != pid) {
-			return false;
-		}
-		if (WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT) {
-			printf("  %-8s the child was killed by SIGABRT\n",
-			       names[i]);
-		} else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		if (in_child(watch_a_file, (void *)names[i], &sig) == 0) {
 			printf("  %-8s the handler ran: the file is "
 			       "readable\n", names[i]);
+		} else if (sig == SIGABRT) {
+			printf("  %-8s the child was killed by SIGABRT\n",
+			       names[i]);
 		} else {
-			exit(1);	/* the child said why */
+			if (sig != 0) {
+				fprintf(stderr, "loop_backends: killed by "
+					"signal %d\n", sig);
+			}
+			return false;
 		}
 	}
 	return true;
 }
-/*! [file] */
+/*! [each file] */
 
 int main(int argc, char **argv)
 {
@@ -299,9 +346,12 @@ int main(int argc, char **argv)
 	printf("the job on the context of the command line:\n");
 	if (run_job(ev, true, &idle) == 0 ||
 	    !job_on_each(mem_ctx, names) ||
-	    !job_on_default(mem_ctx, "poll_mt") ||
-	    !file_on_each(names)) {
+	    !job_on_default(mem_ctx, "poll_mt")) {
 		goto fail;
+	}
+	if (!file_on_each(names)) {
+		talloc_free(mem_ctx);
+		return 1;	/* a child has said why */
 	}
 	/*! [run] */
 	talloc_free(mem_ctx);

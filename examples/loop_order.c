@@ -233,8 +233,9 @@ static bool set_up(struct tevent_context *ev, TALLOC_CTX *mem_ctx,
 
 /*! [turns] */
 /* Turn the loop one turn at a time until the timer "later" has run. */
-static int show_turns(const char *backend)
+static int show_turns(void *arg)
 {
+	const char *backend = arg;
 	TALLOC_CTX *mem_ctx = talloc_new(NULL);
 	struct tevent_context *ev;
 	struct turns *t;
@@ -270,32 +271,68 @@ done:
 }
 /*! [turns] */
 
+/*! [child] */
+/*
+ * Run fn(arg) in a child process and wait for it. Returns 0 if fn
+ * returned 0 in the child, -1 if not (the child has said why on
+ * stderr), and puts the signal that killed the child, if one did, in
+ * *sig. The child reports through a pipe, not through its exit status:
+ * valgrind changes the exit status of a process that ends with memory
+ * allocated, and tevent's signal handling keeps some until the end.
+ */
+static int in_child(int (*fn)(void *arg), void *arg, int *sig)
+{
+	int fds[2], status;
+	char ok = 'n';
+	pid_t pid;
+
+	*sig = 0;
+	fflush(stdout);
+	if (pipe(fds) != 0 || (pid = fork()) == -1) {
+		fprintf(stderr, "loop_order: cannot start a child\n");
+		return -1;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		if (fn(arg) == 0 && write(fds[1], "y", 1) != 1) {
+			fprintf(stderr, "loop_order: cannot report\n");
+		}
+		fflush(stdout);
+		_exit(0);
+	}
+	close(fds[1]);
+	if (read(fds[0], &ok, 1) != 1) {
+		ok = 'n';
+	}
+	close(fds[0]);
+	if (waitpid(pid, &status, 0) != pid) {
+		fprintf(stderr, "loop_order: lost the child\n");
+		return -1;
+	}
+	if (WIFSIGNALED(status)) {
+		*sig = WTERMSIG(status);
+	}
+	return ok == 'y' ? 0 : -1;
+}
+/*! [child] */
+
 /*! [main] */
 int main(int argc, char **argv)
 {
 	const char *backend = backend_from_args(argc, argv);
-	pid_t pid;
-	int status;
+	int sig;
 
 	/*
 	 * In a child: tevent keeps what it needs for signals until the
 	 * process ends, and no call frees it.
 	 */
-	fflush(stdout);
-	pid = fork();
-	if (pid == -1) {
-		fprintf(stderr, "loop_order: fork failed\n");
+	if (in_child(show_turns, (void *)backend, &sig) != 0) {
+		if (sig != 0) {
+			fprintf(stderr, "loop_order: killed by signal %d\n",
+				sig);
+		}
 		return 1;
 	}
-	if (pid == 0) {
-		status = show_turns(backend);
-		fflush(stdout);
-		_exit(status);
-	}
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) {
-		fprintf(stderr, "loop_order: the child did not exit\n");
-		return 1;
-	}
-	return WEXITSTATUS(status);	/* the child said why, if not 0 */
+	return 0;
 }
 /*! [main] */

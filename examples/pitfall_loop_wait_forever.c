@@ -31,6 +31,7 @@ struct reader {
 	struct tevent_fd *fde;
 	int fd;
 	bool pause_when_done;	/* the mistake */
+	bool done;
 };
 
 static void reader_readable(struct tevent_context *ev,
@@ -46,7 +47,7 @@ static void reader_readable(struct tevent_context *ev,
 	n = read(r->fd, buf, sizeof(buf) - 1);
 	buf[n > 0 ? n : 0] = '\0';
 	printf("  read \"%s\"\n", buf);
-	fflush(stdout);		/* a child may be killed below */
+	r->done = true;
 	if (r->pause_when_done) {
 		tevent_fd_set_flags(fde, 0);	/* "paused" */
 	} else {
@@ -110,27 +111,44 @@ static const char *backend_from_args(int argc, char **argv)
 /*! [backend] */
 
 /*! [run] */
-/* Send a message to a reader and wait with tevent_loop_wait(). */
-static int read_one(const char *backend, bool pause_when_done)
+struct attempt {
+	const char *backend;
+	bool pause_when_done;
+	bool alarm;		/* end a wait that does not end */
+};
+
+/* Send a message to a reader, turn the loop until it has read it, then
+ * wait with tevent_loop_wait() for whatever is left to finish. */
+static int read_one(void *arg)
 {
+	struct attempt *at = arg;
 	TALLOC_CTX *mem_ctx = talloc_new(NULL);
 	struct tevent_context *ev;
 	struct reader *r;
 	int sv[2] = { -1, -1 };
-	int ret = 1;
+	int ret = -1;
 
-	ev = tevent_context_init_byname(mem_ctx, backend);
+	ev = tevent_context_init_byname(mem_ctx, at->backend);
 	r = talloc_zero(mem_ctx, struct reader);
 	if (ev == NULL || r == NULL ||
 	    socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0) {
 		goto done;
 	}
 	r->fd = sv[0];
-	r->pause_when_done = pause_when_done;
+	r->pause_when_done = at->pause_when_done;
 	r->fde = tevent_add_fd(ev, mem_ctx, sv[0], TEVENT_FD_READ,
 			       reader_readable, r);
 	if (r->fde == NULL || write(sv[1], "hello", 5) != 5) {
 		goto done;
+	}
+	while (!r->done) {
+		if (tevent_loop_once(ev) != 0) {
+			goto done;
+		}
+	}
+	if (at->alarm) {
+		fflush(stdout);
+		ualarm(50 * 1000, 0);	/* SIGALRM ends the process */
 	}
 	ret = tevent_loop_wait(ev);
 	if (ret == 0) {
@@ -146,53 +164,90 @@ done:
 		close(sv[1]);
 	}
 	talloc_free(mem_ctx);
-	return ret == 0 ? 0 : 1;
+	return ret;
 }
 /*! [run] */
 
 /*! [child] */
-/* The mistake, in a child that an alarm ends after 50 ms. */
-static int read_one_in_child(const char *backend)
+/*
+ * Run fn(arg) in a child process and wait for it. Returns 0 if fn
+ * returned 0 in the child, -1 if not (the child has said why on
+ * stderr), and puts the signal that killed the child, if one did, in
+ * *sig. The child reports through a pipe, not through its exit status:
+ * valgrind changes the exit status of a process that ends with memory
+ * allocated.
+ */
+static int in_child(int (*fn)(void *arg), void *arg, int *sig)
 {
+	int fds[2], status;
+	char ok = 'n';
 	pid_t pid;
-	int status;
 
+	*sig = 0;
 	fflush(stdout);
-	pid = fork();
-	if (pid == -1) {
-		fprintf(stderr, "pitfall_loop_wait_forever: fork failed\n");
-		return 1;
+	if (pipe(fds) != 0 || (pid = fork()) == -1) {
+		fprintf(stderr, "pitfall_loop_wait_forever: cannot start a child\n");
+		return -1;
 	}
 	if (pid == 0) {
-		ualarm(50 * 1000, 0);
-		status = read_one(backend, true);
+		close(fds[0]);
+		if (fn(arg) == 0 && write(fds[1], "y", 1) != 1) {
+			fprintf(stderr, "pitfall_loop_wait_forever: cannot report\n");
+		}
 		fflush(stdout);
-		_exit(status);
+		_exit(0);
 	}
+	close(fds[1]);
+	if (read(fds[0], &ok, 1) != 1) {
+		ok = 'n';
+	}
+	close(fds[0]);
 	if (waitpid(pid, &status, 0) != pid) {
-		fprintf(stderr, "pitfall_loop_wait_forever: no child\n");
-		return 1;
+		fprintf(stderr, "pitfall_loop_wait_forever: lost the child\n");
+		return -1;
 	}
-	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM) {
-		printf("  after 50 ms the child was still in "
+	if (WIFSIGNALED(status)) {
+		*sig = WTERMSIG(status);
+	}
+	return ok == 'y' ? 0 : -1;
+}
+/*! [child] */
+
+/*! [mistake] */
+/* The mistake, in a child that an alarm ends 50 ms into the wait. */
+static int mistake_in_child(const char *backend)
+{
+	struct attempt at = { backend, true, true };
+	int sig;
+
+	if (in_child(read_one, &at, &sig) == 0) {
+		return 0;
+	}
+	if (sig == SIGALRM) {
+		printf("  50 ms later the child was still in "
 		       "tevent_loop_wait(): SIGALRM\n");
 		return 0;
 	}
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+	if (sig != 0) {
+		fprintf(stderr, "pitfall_loop_wait_forever: killed by "
+			"signal %d\n", sig);
+	}
+	return 1;
 }
-/*! [child] */
+/*! [mistake] */
 
 int main(int argc, char **argv)
 {
 	const char *backend = backend_from_args(argc, argv);
+	struct attempt fix = { backend, false, false };
 
 	/*! [main] */
 	printf("mistake: the reader pauses its fd event (flags 0) when "
 	       "done\n");
-	if (read_one_in_child(backend) != 0) {
+	if (mistake_in_child(backend) != 0) {
 		return 1;
 	}
 	printf("fix: the reader frees its fd event when done\n");
-	return read_one(backend, false);
+	return read_one(&fix) == 0 ? 0 : 1;
 	/*! [main] */
 }
