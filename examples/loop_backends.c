@@ -1,10 +1,10 @@
 /*
  * loop_backends.c - the backends of tevent, side by side.
  *
- * Lists the backends, runs the same small job on a context of each and
- * counts the turns of the loop it takes, changes the default backend,
- * and gives each backend a regular file to watch (in a child, since
- * one of them aborts). Explained on the page "Backends".
+ * Lists the backends, runs the same small job (an immediate event and
+ * a pipe) on a context of each and counts the turns of the loop it
+ * takes, changes the default backend, and gives each backend a regular
+ * file to watch (in a child, since one of them aborts). Explained on the page "Backends".
  *
  * SPDX-License-Identifier: MIT-0
  */
@@ -27,9 +27,14 @@
 #include <tevent.h>
 
 /*! [job] */
+/* The job: a pipe with one byte in it, an fd event that reads one byte
+ * a turn, and an immediate event that writes a second byte. */
 struct job {
+	int fds[2];
+	unsigned reads;
 	unsigned handlers_run;
 	bool print;		/* say what runs */
+	bool failed;
 };
 
 static void job_immediate(struct tevent_context *ev,
@@ -40,55 +45,75 @@ static void job_immediate(struct tevent_context *ev,
 	(void)ev;
 	(void)im;
 	j->handlers_run += 1;
+	if (write(j->fds[1], "2", 1) != 1) {
+		j->failed = true;
+	}
 	if (j->print) {
-		printf("  the immediate ran\n");
+		printf("  the immediate wrote a second byte\n");
 	}
 }
 
-static void job_timer(struct tevent_context *ev, struct tevent_timer *te,
-		      struct timeval now, void *private_data)
+static void job_readable(struct tevent_context *ev, struct tevent_fd *fde,
+			 uint16_t flags, void *private_data)
 {
 	struct job *j = private_data;
+	char c;
 
 	(void)ev;
-	(void)te;
-	(void)now;
+	(void)flags;
 	j->handlers_run += 1;
+	if (read(j->fds[0], &c, 1) != 1) {
+		j->failed = true;
+		return;
+	}
+	j->reads += 1;
 	if (j->print) {
-		printf("  the timer ran\n");
+		printf("  the fd event read byte %c\n", c);
+	}
+	if (j->reads == 2) {
+		talloc_free(fde);
 	}
 }
 
 /*
- * An immediate and a 20 ms timer; turn the loop until both have run.
- * Returns the number of turns (0 on failure); *idle counts the turns
- * that ran neither handler.
+ * Run the job on ev: turn the loop until both bytes are read. Returns
+ * the number of turns (0 on failure); *idle counts the turns that ran
+ * none of the job's handlers.
  */
 static unsigned run_job(struct tevent_context *ev, bool print,
 			unsigned *idle)
 {
 	struct job j = { .print = print };
 	struct tevent_immediate *im = tevent_create_immediate(ev);
+	struct tevent_fd *fde = NULL;
 	unsigned turns = 0, before;
 
 	*idle = 0;
-	if (im == NULL ||
-	    tevent_add_timer(ev, im, tevent_timeval_current_ofs(0, 20000),
-			     job_timer, &j) == NULL) {
+	if (im == NULL || pipe(j.fds) != 0) {
 		TALLOC_FREE(im);
 		return 0;
 	}
-	tevent_schedule_immediate(im, ev, job_immediate, &j);
-	while (j.handlers_run < 2 && turns < 10) {
+	if (write(j.fds[1], "1", 1) == 1) {
+		fde = tevent_add_fd(ev, im, j.fds[0], TEVENT_FD_READ,
+				    job_readable, &j);
+	}
+	if (fde != NULL) {
+		tevent_schedule_immediate(im, ev, job_immediate, &j);
+	}
+	while (fde != NULL && j.reads < 2 && !j.failed && turns < 10) {
 		before = j.handlers_run;
 		if (tevent_loop_once(ev) != 0) {
-			turns = 0;
 			break;
 		}
 		turns += 1;
 		*idle += j.handlers_run == before ? 1 : 0;
 	}
-	talloc_free(im);	/* and the timer with it, if it is left */
+	if (j.reads < 2) {
+		turns = 0;
+	}
+	talloc_free(im);	/* and the fd event with it, if it is left */
+	close(j.fds[0]);
+	close(j.fds[1]);
 	return turns;
 }
 /*! [job] */

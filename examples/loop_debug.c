@@ -4,7 +4,7 @@
  * A debug function set with tevent_set_debug() (the level raised with
  * tevent_set_max_debug_level() where the library has it, looked up at
  * run time) and a trace callback set with tevent_set_trace_callback()
- * print what happens while an immediate and a timer run. Explained on
+ * print what happens while an immediate, a timer and an fd event run. Explained on
  * the page "Debug messages and trace points".
  *
  * SPDX-License-Identifier: MIT-0
@@ -139,6 +139,20 @@ static void tick(struct tevent_context *ev, struct tevent_timer *te,
 	(void)private_data;
 	printf("  handler: the timer\n");
 }
+
+static void readable(struct tevent_context *ev, struct tevent_fd *fde,
+		     uint16_t flags, void *private_data)
+{
+	int *fds = private_data;
+	char c;
+
+	(void)ev;
+	(void)flags;
+	if (read(fds[0], &c, 1) == 1) {
+		printf("  handler: the fd event read a byte\n");
+	}
+	talloc_free(fde);
+}
 /*! [handlers] */
 
 /*! [backend] */
@@ -201,6 +215,7 @@ int main(int argc, char **argv)
 	TALLOC_CTX *mem_ctx;
 	struct tevent_context *ev;
 	struct tevent_immediate *im;
+	int fds[2] = { -1, -1 };
 
 	mem_ctx = talloc_new(NULL);
 	if (mem_ctx == NULL) {
@@ -222,11 +237,14 @@ int main(int argc, char **argv)
 	/*! [set] */
 
 	/*! [run] */
-	printf("set up an immediate and a 20 ms timer:\n");
+	printf("set up an immediate, a timer that is due and a readable "
+	       "pipe:\n");
 	tevent_schedule_immediate(im, ev, hello, NULL);
-	if (tevent_add_timer(ev, mem_ctx,
-			     tevent_timeval_current_ofs(0, 20 * 1000),
-			     tick, NULL) == NULL) {
+	if (tevent_add_timer(ev, mem_ctx, tevent_timeval_current(), tick,
+			     NULL) == NULL ||
+	    pipe(fds) != 0 || write(fds[1], "x", 1) != 1 ||
+	    tevent_add_fd(ev, mem_ctx, fds[0], TEVENT_FD_READ, readable,
+			  fds) == NULL) {
 		goto fail;
 	}
 	printf("tevent_loop_wait():\n");
@@ -244,11 +262,17 @@ int main(int argc, char **argv)
 		goto fail;
 	}
 	/*! [off] */
+	close(fds[0]);
+	close(fds[1]);
 	talloc_free(mem_ctx);
 	return 0;
 
 fail:
 	fprintf(stderr, "loop_debug: out of memory, or the loop failed\n");
+	if (fds[0] != -1) {
+		close(fds[0]);
+		close(fds[1]);
+	}
 	talloc_free(mem_ctx);
 	return 1;
 }

@@ -151,6 +151,9 @@ static int read_one(void *arg)
 		ualarm(50 * 1000, 0);	/* SIGALRM ends the process */
 	}
 	ret = tevent_loop_wait(ev);
+	if (at->alarm) {
+		ualarm(0, 0);
+	}
 	if (ret == 0) {
 		printf("  tevent_loop_wait() returned 0\n");
 	}

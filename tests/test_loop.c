@@ -35,7 +35,6 @@ struct mark {
 	unsigned calls;
 	int drain;		/* the fd handler reads a byte from it */
 	bool free_fde;		/* the fd handler frees its event */
-	struct mark *then;	/* the fd handler adds a 20 ms timer for it */
 };
 
 static struct timeval in_ms(unsigned ms)
@@ -92,11 +91,6 @@ static void on_fd(struct tevent_context *ev, struct tevent_fd *fde,
 	}
 	if (m->free_fde) {
 		talloc_free(fde);
-	}
-	if (m->then != NULL) {
-		m->then->ev = ev;
-		assert_non_null(tevent_add_timer(ev, m->f, in_ms(20),
-						 on_timer, m->then));
 	}
 }
 
@@ -257,6 +251,109 @@ static void test_loop_adding_events_runs_no_handler(void **pstate)
 	close_pipe(fds);
 }
 
+static void test_loop_init_byname_null_uses_the_default_backend(
+	void **pstate)
+{
+	struct fixture *f = *pstate;
+	struct tevent_context *ev;
+	char *std_names, *poll_names;
+
+	/* A backend shows in the talloc names of its context's data. */
+	ev = tevent_context_init_byname(f, "standard");
+	assert_non_null(ev);
+	std_names = child_names(f, ev);
+	ev = tevent_context_init_byname(f, "poll");
+	assert_non_null(ev);
+	poll_names = child_names(f, ev);
+	assert_string_not_equal(std_names, poll_names);
+
+	ev = tevent_context_init_byname(f, NULL);
+	assert_non_null(ev);
+	assert_string_equal(child_names(f, ev), std_names);
+	tevent_set_default_backend("poll");
+	ev = tevent_context_init_byname(f, NULL);
+	tevent_set_default_backend(NULL);
+	assert_non_null(ev);
+	assert_string_equal(child_names(f, ev), poll_names);
+}
+
+/* What the handlers of test_loop_handlers_get_... check. */
+struct args_seen {
+	struct tevent_context *ev;
+	void *event;
+	unsigned calls;
+};
+
+static void args_immediate(struct tevent_context *ev,
+			   struct tevent_immediate *im, void *private_data)
+{
+	struct args_seen *a = private_data;
+
+	assert_ptr_equal(ev, a->ev);
+	assert_ptr_equal(im, a->event);
+	a->calls += 1;
+}
+
+static void args_timer(struct tevent_context *ev, struct tevent_timer *te,
+		       struct timeval now, void *private_data)
+{
+	struct args_seen *a = private_data;
+
+	(void)now;
+	assert_ptr_equal(ev, a->ev);
+	assert_ptr_equal(te, a->event);
+	a->calls += 1;
+}
+
+static void args_fd(struct tevent_context *ev, struct tevent_fd *fde,
+		    uint16_t flags, void *private_data)
+{
+	struct args_seen *a = private_data;
+
+	assert_int_equal(flags, TEVENT_FD_READ);
+	assert_ptr_equal(ev, a->ev);
+	assert_ptr_equal(fde, a->event);
+	a->calls += 1;
+	talloc_free(fde);
+}
+
+static void test_loop_handlers_get_the_context_their_event_and_data(
+	void **pstate)
+{
+	struct fixture *f = *pstate;
+	struct args_seen im = { .ev = f->ev }, te = { .ev = f->ev };
+	struct args_seen fd = { .ev = f->ev };
+	struct tevent_immediate *i = tevent_create_immediate(f);
+	int fds[2];
+
+	assert_non_null(i);
+	im.event = i;
+	tevent_schedule_immediate(i, f->ev, args_immediate, &im);
+	te.event = tevent_add_timer(f->ev, f, tevent_timeval_zero(),
+				    args_timer, &te);
+	assert_non_null(te.event);
+	readable_pipe(fds);
+	fd.event = tevent_add_fd(f->ev, f, fds[0], TEVENT_FD_READ, args_fd,
+				 &fd);
+	assert_non_null(fd.event);
+	assert_int_equal(tevent_loop_wait(f->ev), 0);
+	assert_int_equal(im.calls + te.calls + fd.calls, 3);
+	close_pipe(fds);
+}
+
+static void test_loop_wait_returns_after_the_immediate_and_the_timer_ran(
+	void **pstate)
+{
+	struct fixture *f = *pstate;
+	struct mark *im = mark_new(f, "im");
+	struct mark *t = mark_new(f, "t");
+
+	immediate_on(f, f->ev, im);
+	timer_on(f, f->ev, in_ms(10), t);
+	assert_int_equal(tevent_loop_wait(f->ev), 0);
+	assert_string_equal(f->log, "I:im T:t");
+}
+
 static void test_loop_each_context_runs_only_its_own_events(void **pstate)
 {
 	struct fixture *f = *pstate;
@@ -372,50 +469,87 @@ static void test_loop_signal_of_another_context_runs_in_this_loop(
 			    "I:a-im / S:b-usr1");
 }
 
+/* In a child: talloc's tracking of the NULL context is for the whole
+ * process. */
+static void signal_state_after_free(void *arg)
+{
+	struct fixture *f = arg;
+	struct tevent_context *ev;
+	struct tevent_signal *se;
+	char *names;
+
+	talloc_enable_null_tracking();
+	ev = tevent_context_init_byname(NULL, test_backend());
+	if (ev == NULL) {
+		_exit(2);
+	}
+	se = tevent_add_signal(ev, ev, SIGUSR1, 0, on_signal,
+			       mark_new(f, "usr1"));
+	if (se == NULL) {
+		_exit(2);
+	}
+	names = child_names(f, NULL);
+	report(strstr(names, "[struct tevent_sig_state]") != NULL ?
+	       "with event: kept, " : "with event: none, ");
+	talloc_free(se);
+	talloc_free(ev);
+	names = child_names(f, NULL);
+	report(strstr(names, "[struct tevent_sig_state]") != NULL ?
+	       "after free: kept" : "after free: none");
+}
+
+static void test_loop_signal_state_outlives_every_signal_event(
+	void **pstate)
+{
+	int status;
+
+	assert_string_equal(child_text(*pstate, signal_state_after_free,
+				       &status),
+			    "with event: kept, after free: kept");
+}
+
 /* ---- Backends -------------------------------------------------------- */
 
-/* Turns it takes until m's handler has run; each other turn must run
- * none of our handlers. */
-static unsigned turns_until_called(struct fixture *f, struct mark *m)
+/* One turn, with a guard timer 200 ms ahead that the turn waits for if
+ * nothing else is ready; returns what the turn logged. No race: the
+ * guard is not due before the turn waits, unless the process stalls
+ * for 200 ms. */
+static const char *guarded_turn(struct fixture *f)
 {
-	const char *before = talloc_strdup(f, f->log);
-	unsigned turns = 0;
+	TALLOC_CTX *guard = talloc_new(f);
+	size_t before = strlen(f->log);
+	const char *text;
 
-	assert_non_null(before);
-	while (m->calls == 0) {
-		assert_true(turns++ < 10);
-		assert_string_equal(f->log, before);
-		loop_once(f);
-	}
-	return turns;
+	assert_non_null(guard);
+	assert_non_null(tevent_add_timer(f->ev, guard, in_ms(200), on_timer,
+					 mark_new(f, "guard")));
+	loop_once(f);
+	talloc_free(guard);
+	text = f->log + before;
+	text = talloc_strdup(f, text[0] == ' ' ? text + 1 : text);
+	assert_non_null(text);
+	return text;
 }
 
 static void test_loop_poll_mt_spends_a_turn_on_its_wakeup(void **pstate)
 {
 	struct fixture *f = *pstate;
-	unsigned extra = on_backend("poll_mt") ? 1 : 0;
-	struct mark *t1 = mark_new(f, "t1");
-	struct mark *t2 = mark_new(f, "t2");
-	struct mark *t3 = mark_new(f, "t3");
+	const char *after = on_backend("poll_mt") ? "" : "T:guard";
 	int fds[2];
 
-	/* Without anything else: one turn waits and runs the timer. */
-	timer_on(f, f->ev, in_ms(20), t1);
-	assert_int_equal(turns_until_called(f, t1), 1);
+	/* A fresh context: the turn waits for the guard. */
+	assert_string_equal(guarded_turn(f), "T:guard");
 
 	/* After an immediate was scheduled (and has run). */
 	immediate_on(f, f->ev, mark_new(f, "im"));
 	loop_once(f);
-	assert_string_equal(f->log, "T:t1 I:im");
-	timer_on(f, f->ev, in_ms(20), t2);
-	assert_int_equal(turns_until_called(f, t2), 1 + extra);
+	assert_string_equal(f->log, "T:guard I:im");
+	assert_string_equal(guarded_turn(f), after);
 
 	/* After an fd event was added, one that is not ready. */
 	assert_int_equal(pipe(fds), 0);
 	fd_on(f, f->ev, fds[0], TEVENT_FD_READ, mark_new(f, "fd"));
-	timer_on(f, f->ev, in_ms(20), t3);
-	assert_int_equal(turns_until_called(f, t3), 1 + extra);
-	assert_string_equal(f->log, "T:t1 I:im T:t2 T:t3");
+	assert_string_equal(guarded_turn(f), after);
 	close_pipe(fds);
 }
 
@@ -598,25 +732,33 @@ static void test_loop_once_waits_for_the_next_timer(void **pstate)
 	struct timeval start = tevent_timeval_current();
 	struct timeval end;
 
-	timer_on(f, f->ev, in_ms(20), mark_new(f, "20ms"));
+	timer_on(f, f->ev, in_ms(200), mark_new(f, "200ms"));
 	tevent_set_trace_callback(f->ev, turn_log, f);
 	loop_once(f);
 	end = tevent_timeval_current();
-	assert_string_equal(f->log, "w: T:20ms |:");
-	assert_true(tevent_timeval_until(&start, &end).tv_usec >= 20000 ||
+	assert_string_equal(f->log, "w: T:200ms |:");
+	assert_true(tevent_timeval_until(&start, &end).tv_usec >= 200000 ||
 		    tevent_timeval_until(&start, &end).tv_sec > 0);
 }
 
+/* A guard timer 200 ms ahead, in a child: a turn with nothing else
+ * ready waits for it. */
+static void guard_in_child(struct fixture *f)
+{
+	if (tevent_add_timer(f->ev, f, in_ms(200), on_timer,
+			     mark_new(f, "guard")) == NULL) {
+		_exit(2);
+	}
+}
+
 /* The setup of examples/loop_order.c: a signal raised twice, two
- * immediates, two timers that are overdue, and a readable pipe whose
- * handler adds a timer 20 ms ahead. */
+ * immediates, two timers that are overdue, and a readable pipe; six
+ * turns, and then one more with a guard timer. */
 static void order_of_turns(void *arg)
 {
 	struct fixture *f = arg;
 	struct mark *usr1 = talloc_zero(f, struct mark);
 	struct mark *fd = mark_new(f, "pipe");
-	unsigned turns = 0;
-	struct mark *later = mark_new(f, "later");
 	int fds[2];
 
 	if (usr1 == NULL) {
@@ -629,7 +771,6 @@ static void order_of_turns(void *arg)
 	}
 	readable_pipe(fds);
 	fd->drain = fds[0];
-	fd->then = later;
 	fd_on(f, f->ev, fds[0], TEVENT_FD_READ, fd);
 	timer_on(f, f->ev, tevent_timeval_set(2, 0), mark_new(f, "past2"));
 	timer_on(f, f->ev, tevent_timeval_set(1, 0), mark_new(f, "past1"));
@@ -639,9 +780,9 @@ static void order_of_turns(void *arg)
 		_exit(3);
 	}
 	tevent_set_trace_callback(f->ev, turn_log, f);
-	while (later->calls == 0 && turns++ < 20) {
-		turn_in_child(f, 1);
-	}
+	turn_in_child(f, 6);
+	guard_in_child(f);
+	turn_in_child(f, 1);
 	report(f->log);
 }
 
@@ -652,15 +793,13 @@ static void test_loop_turns_run_signals_immediates_timers_then_fds(
 
 	assert_string_equal(child_text(*pstate, order_of_turns, &status),
 			    "S:usr1,2 |: I:im1 |: I:im2 |: T:past1 |: "
-			    "T:past2 |: w: F:pipe |: w: |: w: T:later |:");
+			    "T:past2 |: w: F:pipe |: w: |:");
 }
 
 static void signal_then_wait(void *arg)
 {
 	struct fixture *f = arg;
 	struct mark *usr1 = talloc_zero(f, struct mark);
-	struct mark *later = mark_new(f, "later");
-	unsigned turns = 0;
 
 	if (usr1 == NULL) {
 		_exit(2);
@@ -675,10 +814,8 @@ static void signal_then_wait(void *arg)
 	}
 	tevent_set_trace_callback(f->ev, turn_log, f);
 	turn_in_child(f, 1);
-	timer_on(f, f->ev, in_ms(20), later);
-	while (later->calls == 0 && turns++ < 20) {
-		turn_in_child(f, 1);
-	}
+	guard_in_child(f);
+	turn_in_child(f, 1);
 	report(f->log);
 }
 
@@ -687,8 +824,9 @@ static void test_loop_signal_costs_a_turn_on_the_wakeup_descriptor(
 {
 	int status;
 
+	/* the second turn waits, and returns at once, without the guard */
 	assert_string_equal(child_text(*pstate, signal_then_wait, &status),
-			    "S:usr1 |: w: |: w: T:later |:");
+			    "S:usr1 |: w: |:");
 }
 
 /* ---- tevent_loop_wait() ---------------------------------------------- */
@@ -932,9 +1070,13 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 #define T(name) cmocka_unit_test_setup_teardown(name, fixture_setup, \
 						fixture_teardown)
+		T(test_loop_init_byname_null_uses_the_default_backend),
+		T(test_loop_handlers_get_the_context_their_event_and_data),
 		T(test_loop_adding_events_runs_no_handler),
+		T(test_loop_wait_returns_after_the_immediate_and_the_timer_ran),
 		T(test_loop_each_context_runs_only_its_own_events),
 		T(test_loop_signal_of_another_context_runs_in_this_loop),
+		T(test_loop_signal_state_outlives_every_signal_event),
 		T(test_loop_poll_mt_spends_a_turn_on_its_wakeup),
 		T(test_loop_epoll_third_fd_event_aborts_only_on_0_14),
 		T(test_loop_epoll_aborts_on_a_regular_file),
