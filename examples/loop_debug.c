@@ -4,8 +4,8 @@
  * A debug function set with tevent_set_debug() (the level raised with
  * tevent_set_max_debug_level() where the library has it, looked up at
  * run time) and a trace callback set with tevent_set_trace_callback()
- * print what happens while an immediate, a timer and an fd event run. Explained on
- * the page "Debug messages and trace points".
+ * print what happens while an immediate, a timer and an fd event run.
+ * Explained on the page "Debug messages and trace points".
  *
  * SPDX-License-Identifier: MIT-0
  */
