@@ -27,6 +27,11 @@ export TEVENT_VERSION := $(shell pkg-config --modversion tevent 2>/dev/null)
 # Every core, for the build and for the tests.
 MAKEFLAGS += -j$(shell nproc)
 
+# Prerequisites may be computed from the target's stem ($$*): the claim
+# tests' includes, the programs of each tevent version, the programs
+# each test needs.
+.SECONDEXPANSION:
+
 # Debian packages the build and the tests need (tests/deps.sh).
 DEB_PACKAGES = make gcc binutils pkg-config libtevent-dev libtalloc-dev \
 	libcmocka-dev doxygen graphviz doxygen-awesome-css valgrind \
@@ -107,7 +112,6 @@ $(B)/leakcheck.so: tests/leakcheck.c | deps
 # changes build/versions/SUITE/version only when the suite serves a new
 # version (or could not be fetched: then nothing is built, and the tests
 # say SKIP with the reason).
-.SECONDEXPANSION:
 w = $(word $(1),$(subst /, ,$(2)))
 v_src = $(if $(filter tests,$(1)),tests/$(2).c tests/fixture.c tests/fixture.h \
 	$(call TEST_INCLUDES,$(2)),$(if \
