@@ -21,6 +21,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -273,14 +274,26 @@ static void test_freeing_a_fired_timer_makes_talloc_abort(void **pstate)
 	assert_int_equal(WTERMSIG(status), SIGABRT);
 }
 
+struct own {
+	struct seen *stop;
+	unsigned calls;
+};
+
+/* The timer's handler moves its own timer 5 ms on; the first call also
+ * adds a stop timer 20 ms on (so that it is later, however late the
+ * call comes). */
 static void update_own(struct tevent_context *ev, struct tevent_timer *te,
 		       struct timeval now, void *private_data)
 {
-	unsigned *calls = private_data;
+	struct own *o = private_data;
 
-	(void)ev;
 	(void)now;
-	*calls += 1;
+	o->calls += 1;
+	if (o->calls == 1 &&
+	    tevent_add_timer(ev, o->stop, tevent_timeval_current_ofs(0, 20000),
+			     on_timer, o->stop) == NULL) {
+		_exit(2);
+	}
 	tevent_update_timer(te, tevent_timeval_current_ofs(0, 5000));
 }
 
@@ -288,17 +301,19 @@ static void update_own(struct tevent_context *ev, struct tevent_timer *te,
 static void update_own_then_loop(void *arg)
 {
 	struct fixture *f = arg;
-	struct seen *stop = seen_new(f, "stop");
-	struct timeval end = tevent_timeval_current_ofs(0, 40 * 1000);
-	struct timeval now = tevent_timeval_current();
-	unsigned calls = 0;
+	struct own o = { .stop = seen_new(f, "stop") };
+	struct timeval end, now;
 	unsigned turns = 0;
 
 	if (tevent_add_timer(f->ev, f, tevent_timeval_current_ofs(0, 2000),
-			     update_own, &calls) == NULL) {
+			     update_own, &o) == NULL) {
 		_exit(2);
 	}
-	timer_at(f, tevent_timeval_current_ofs(0, 20 * 1000), stop);
+	while (o.calls == 0) {
+		loop_once(f);
+	}
+	end = tevent_timeval_current_ofs(0, 40 * 1000);
+	now = tevent_timeval_current();
 	while (tevent_timeval_compare(&now, &end) < 0 && turns < 1000000) {
 		if (tevent_loop_once(f->ev) != 0) {
 			_exit(3);
@@ -306,7 +321,7 @@ static void update_own_then_loop(void *arg)
 		turns += 1;
 		now = tevent_timeval_current();
 	}
-	report("handler %u, stop %u, turns %s", calls, stop->calls,
+	report("handler %u, stop %u, turns %s", o.calls, o.stop->calls,
 	       turns > 100 ? "many" : "few");
 	_exit(0);
 }
@@ -339,7 +354,8 @@ static void test_immediate_runs_once_and_stays_allocated(void **pstate)
 	assert_int_equal(s->calls, 1);
 	loop_for_ms(f, 10);
 	assert_int_equal(s->calls, 1);
-	assert_int_equal(talloc_total_blocks(owner), 2);	/* still there */
+	/* still there */
+	assert_int_equal(talloc_total_blocks(owner), 2);
 	tevent_schedule_immediate(im, f->ev, on_immediate, s);
 	loop_once(f);
 	assert_int_equal(s->calls, 2);
@@ -363,7 +379,7 @@ static void test_scheduling_a_pending_immediate_moves_it_to_the_back(
 	assert_string_equal(f->log, "I:b I:c I:a");	/* once */
 }
 
-static void test_immediate_scheduled_in_its_handler_runs_after_the_others(
+static void test_immediate_rescheduled_by_itself_runs_after_the_others(
 	void **pstate)
 {
 	struct fixture *f = *pstate;
@@ -489,6 +505,43 @@ static void test_fd_handler_is_called_again_while_data_is_left(
 	assert_int_equal(r->flags, TEVENT_FD_READ);
 	talloc_free(fde);
 	close(fds[0]);
+}
+
+/* One end of a socketpair whose other end is closed, with an fd event
+ * asking for flags; report its calls, their flags and its flags after. */
+static void closed_peer(struct fixture *f, uint16_t flags, struct seen *s)
+{
+	struct tevent_fd *fde;
+	int sv[2];
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	close(sv[1]);
+	s->fd = sv[0];
+	s->chunk = (flags & TEVENT_FD_READ) ? 1 : 0;
+	fde = tevent_add_fd(f->ev, f, sv[0], flags, on_fd, s);
+	assert_non_null(fde);
+	loop_for_ms(f, 10);
+	s->flags = tevent_fd_get_flags(fde);
+	talloc_free(fde);
+	close(sv[0]);
+}
+
+static void test_write_only_event_on_a_closed_peer_is_never_called(
+	void **pstate)
+{
+	struct fixture *f = *pstate;
+	struct seen *w = seen_new(f, "w");
+	struct seen *rw = seen_new(f, "rw");
+
+	closed_peer(f, TEVENT_FD_WRITE, w);
+	assert_int_equal(w->calls, 0);
+	assert_int_equal(w->flags, 0);		/* WRITE turned off */
+
+	/* Asking for READ too: called with both, and reads end of file. */
+	rw->once = true;
+	closed_peer(f, TEVENT_FD_READ | TEVENT_FD_WRITE, rw);
+	assert_int_equal(rw->calls, 1);
+	assert_true(rw->eof);
 }
 
 static unsigned close_fn_calls;
@@ -785,6 +838,35 @@ static void test_siginfo_handler_runs_once_per_signal_with_its_info(
 			    " count 1 value 12 queued 1; pid 1 signo 1");
 }
 
+static void blocked_in_child(void *arg)
+{
+	struct fixture *f = arg;
+	struct sig_seen s = { .calls = 0 };
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	if (tevent_add_signal(f->ev, f, SIGUSR1, 0, on_signal, &s) == NULL ||
+	    sigprocmask(SIG_BLOCK, &set, NULL) != 0) {
+		_exit(2);
+	}
+	send_three();		/* pending in the kernel: kept once */
+	if (sigprocmask(SIG_UNBLOCK, &set, NULL) != 0) {
+		_exit(3);
+	}
+	loop_once(f);
+	report("calls %u count %d", s.calls, s.count[0]);
+}
+
+static void test_signal_sent_three_times_while_blocked_counts_one(
+	void **pstate)
+{
+	int status;
+
+	assert_string_equal(child_text(*pstate, blocked_in_child, *pstate,
+				       &status), "calls 1 count 1");
+}
+
 static void restore_in_child(void *arg)
 {
 	struct fixture *f = arg;
@@ -813,7 +895,8 @@ static void test_freeing_the_signal_event_restores_the_old_action(
 	int status;
 
 	assert_string_equal(child_text(*pstate, restore_in_child, *pstate,
-				       &status), "with: caught, after: ignored");
+				       &status),
+			    "with: caught, after: ignored");
 }
 
 static void list_null_children(const void *ptr, int depth, int max_depth,
@@ -885,12 +968,13 @@ int main(int argc, char **argv)
 		T(test_update_in_own_handler_leaves_the_loop_spinning),
 		T(test_immediate_runs_once_and_stays_allocated),
 		T(test_scheduling_a_pending_immediate_moves_it_to_the_back),
-		T(test_immediate_scheduled_in_its_handler_runs_after_the_others),
+		T(test_immediate_rescheduled_by_itself_runs_after_the_others),
 		T(test_pending_immediates_starve_timers_and_fd_events),
 		T(test_freeing_a_pending_immediate_cancels_it),
 		T(test_scheduling_a_null_handler_cancels_an_immediate),
 		T(test_reset_immediate_exists_from_0_17_on),
 		T(test_fd_handler_is_called_again_while_data_is_left),
+		T(test_write_only_event_on_a_closed_peer_is_never_called),
 		T(test_auto_close_and_close_fn_replace_each_other),
 		T(test_two_read_events_on_one_descriptor_by_version),
 		T(test_three_fd_events_on_one_descriptor_by_version),
@@ -899,6 +983,7 @@ int main(int argc, char **argv)
 		T(test_freeing_before_closing_keeps_a_reused_number_working),
 		T(test_signal_count_says_how_many_came_before_the_loop),
 		T(test_siginfo_handler_runs_once_per_signal_with_its_info),
+		T(test_signal_sent_three_times_while_blocked_counts_one),
 		T(test_freeing_the_signal_event_restores_the_old_action),
 		T(test_signal_state_outlives_the_signal_event_and_the_context),
 		T(test_signal_support_is_true_on_every_backend),
