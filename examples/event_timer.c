@@ -25,6 +25,7 @@
 
 /*! [food] */
 struct kitchen {
+	struct timeval start;	/* the times count from here */
 	unsigned pending;	/* timers that have not fired yet */
 };
 
@@ -59,11 +60,13 @@ static void food_ready(struct tevent_context *ev, struct tevent_timer *te,
 /*! [handler] */
 
 /*! [add] */
-/* A timer that fires ms milliseconds from now, owned by the kitchen. */
+/* A timer that fires ms milliseconds after the kitchen's start, owned
+ * by the kitchen. */
 static struct tevent_timer *food_timer(struct tevent_context *ev,
 				       struct kitchen *kitchen,
 				       const char *name, unsigned ms)
 {
+	struct timeval at = tevent_timeval_add(&kitchen->start, 0, ms * 1000);
 	struct tevent_timer *te;
 	struct food *food;
 
@@ -73,9 +76,7 @@ static struct tevent_timer *food_timer(struct tevent_context *ev,
 	}
 	*food = (struct food) { .kitchen = kitchen, .name = name };
 
-	te = tevent_add_timer(ev, kitchen,
-			      tevent_timeval_current_ofs(0, ms * 1000),
-			      food_ready, food);
+	te = tevent_add_timer(ev, kitchen, at, food_ready, food);
 	if (te == NULL) {
 		talloc_free(food);
 		return NULL;
@@ -161,6 +162,7 @@ int main(int argc, char **argv)
 		goto nomem;
 	}
 	/*! [main] */
+	kitchen->start = tevent_timeval_current();
 	if (food_timer(ev, kitchen, "tea", 30) == NULL ||
 	    food_timer(ev, kitchen, "eggs", 10) == NULL ||
 	    food_timer(ev, kitchen, "toast", 20) == NULL) {

@@ -128,7 +128,7 @@ int main(int argc, char **argv)
 	const char *backend = backend_from_args(argc, argv);
 	TALLOC_CTX *mem_ctx;
 	struct tevent_context *ev;
-	struct timeval soon, later;
+	struct timeval now, soon, later;
 	unsigned pending = 0;
 
 	mem_ctx = talloc_new(NULL);
@@ -141,7 +141,8 @@ int main(int argc, char **argv)
 		goto nomem;
 	}
 	/*! [main] */
-	soon = tevent_timeval_current_ofs(0, 5000);
+	now = tevent_timeval_current();
+	soon = tevent_timeval_add(&now, 0, 5000);
 	later = tevent_timeval_add(&soon, 0, 1000);
 
 	if (!alarm_add(ev, mem_ctx, "later", later, &pending) ||
@@ -149,8 +150,7 @@ int main(int argc, char **argv)
 	    !alarm_add(ev, mem_ctx, "soon 2", soon, &pending) ||
 	    !alarm_add(ev, mem_ctx, "long ago", tevent_timeval_set(1, 0),
 		       &pending) ||
-	    !alarm_add(ev, mem_ctx, "now", tevent_timeval_current(),
-		       &pending) ||
+	    !alarm_add(ev, mem_ctx, "now", now, &pending) ||
 	    !alarm_add(ev, mem_ctx, "zero", tevent_timeval_zero(),
 		       &pending)) {
 		goto nomem;

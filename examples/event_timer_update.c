@@ -150,6 +150,7 @@ int main(int argc, char **argv)
 	TALLOC_CTX *mem_ctx;
 	struct tevent_context *ev;
 	struct session *s;
+	struct timeval start;
 
 	mem_ctx = talloc_new(NULL);
 	if (mem_ctx == NULL) {
@@ -163,11 +164,12 @@ int main(int argc, char **argv)
 	}
 	/*! [main] */
 	s->activities = 3;
+	start = tevent_timeval_current();
 	s->idle = tevent_add_timer(ev, s,
-				   tevent_timeval_current_ofs(0,
-							      IDLE_MS * 1000),
+				   tevent_timeval_add(&start, 0,
+						      IDLE_MS * 1000),
 				   session_idle, s);
-	s->next = tevent_timeval_current_ofs(0, ACTIVITY_MS * 1000);
+	s->next = tevent_timeval_add(&start, 0, ACTIVITY_MS * 1000);
 	if (s->idle == NULL ||
 	    tevent_add_timer(ev, s, s->next, session_activity, s) == NULL) {
 		goto nomem;
