@@ -102,7 +102,7 @@ static bool is_ignored(int signum)
 }
 /*! [ignore] */
 
-/*! [child] */
+/*! [setup] */
 /* The child's work; 0 on success. */
 static int signals_run(const char *backend)
 {
@@ -133,7 +133,9 @@ static int signals_run(const char *backend)
 		goto nomem;
 	}
 	tevent_schedule_immediate(im, ev, on_immediate, NULL);
+	/*! [setup] */
 
+	/*! [turns] */
 	printf("child: an immediate and a zero timer are waiting\n");
 	printf("child: sending SIGUSR1 three times, and SIGUSR2 with the "
 	       "values 1 and 2\n");
@@ -150,7 +152,9 @@ static int signals_run(const char *backend)
 			return 1;
 		}
 	}
+	/*! [turns] */
 
+	/*! [free] */
 	talloc_free(usr1);
 	talloc_free(usr2);
 	printf("child: signal events freed; SIGUSR1 and SIGUSR2 are ignored "
@@ -158,13 +162,13 @@ static int signals_run(const char *backend)
 	       is_ignored(SIGUSR1) && is_ignored(SIGUSR2) ? "yes" : "no");
 	talloc_free(mem_ctx);
 	return 0;
+	/*! [free] */
 
 nomem:
 	fprintf(stderr, "out of memory\n");
 	talloc_free(mem_ctx);
 	return 1;
 }
-/*! [child] */
 
 /*! [backend] */
 /*

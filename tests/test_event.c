@@ -372,7 +372,9 @@ static void test_scheduling_a_pending_immediate_moves_it_to_the_back(
 	immediate_new(f, seen_new(f, "c"));
 	tevent_schedule_immediate(im, f->ev, on_immediate, a);
 	loop_once(f);
+	assert_string_equal(f->log, "I:b");	/* one per turn */
 	loop_once(f);
+	assert_string_equal(f->log, "I:b I:c");
 	loop_once(f);
 	assert_string_equal(f->log, "I:b I:c I:a");
 	loop_for_ms(f, 10);
@@ -793,6 +795,7 @@ static void count_in_child(void *arg)
 		_exit(2);
 	}
 	send_three();
+	report("before the loop %u; ", s.calls);
 	loop_once(f);
 	report("calls %u count %d info %d", s.calls, s.count[0], s.info);
 }
@@ -803,7 +806,8 @@ static void test_signal_count_says_how_many_came_before_the_loop(
 	int status;
 
 	assert_string_equal(child_text(*pstate, count_in_child, *pstate,
-				       &status), "calls 1 count 3 info 0");
+				       &status),
+			    "before the loop 0; calls 1 count 3 info 0");
 }
 
 static void siginfo_in_child(void *arg)
@@ -865,6 +869,27 @@ static void test_signal_sent_three_times_while_blocked_counts_one(
 
 	assert_string_equal(child_text(*pstate, blocked_in_child, *pstate,
 				       &status), "calls 1 count 1");
+}
+
+static void not_blocked_in_child(void *arg)
+{
+	struct fixture *f = arg;
+	struct sig_seen s = { .calls = 0 };
+	sigset_t mask;
+
+	if (tevent_add_signal(f->ev, f, SIGUSR1, 0, on_signal, &s) == NULL ||
+	    sigprocmask(SIG_BLOCK, NULL, &mask) != 0) {
+		_exit(2);
+	}
+	report("blocked %d", sigismember(&mask, SIGUSR1));
+}
+
+static void test_add_signal_does_not_block_the_signal(void **pstate)
+{
+	int status;
+
+	assert_string_equal(child_text(*pstate, not_blocked_in_child, *pstate,
+				       &status), "blocked 0");
 }
 
 static void restore_in_child(void *arg)
@@ -950,6 +975,82 @@ static void test_signal_state_outlives_the_signal_event_and_the_context(
 				       &status), "[struct tevent_sig_state]");
 }
 
+/* In a child: an fd event on a regular file. */
+static void regular_file_in_child(void *arg)
+{
+	struct fixture *f = arg;
+	struct seen *r = seen_new(f, "r");
+	FILE *file = tmpfile();
+	int fd = file != NULL ? fileno(file) : -1;
+
+	if (fd == -1) {
+		_exit(2);
+	}
+	r->once = true;
+	if (tevent_add_fd(f->ev, f, fd, TEVENT_FD_READ, on_fd, r) == NULL) {
+		_exit(3);
+	}
+	loop_until_called(f, r);
+	report("called with %s", r->flags == TEVENT_FD_READ ? "READ" : "?");
+}
+
+static void test_fd_event_on_a_regular_file_aborts_only_epoll(void **pstate)
+{
+	int status;
+	char *text = child_text(*pstate, regular_file_in_child, *pstate,
+				&status);
+
+	if (strcmp(backend(), "epoll") == 0) {
+		assert_string_equal(text, "");
+		assert_true(WIFSIGNALED(status));
+		assert_int_equal(WTERMSIG(status), SIGABRT);
+	} else {
+		/* (standard goes over to poll) */
+		assert_string_equal(text, "called with READ");
+	}
+}
+
+static volatile sig_atomic_t plain_caught;
+
+static void plain_handler(int signum)
+{
+	(void)signum;
+	plain_caught = 1;
+}
+
+/* In a child: a plain sigaction() handler, and a signal while the loop
+ * waits for a timer. */
+static void plain_handler_in_child(void *arg)
+{
+	struct fixture *f = arg;
+	struct sigaction act = { .sa_handler = plain_handler };
+	struct seen *t = seen_new(f, "t");
+	unsigned turns = 0;
+
+	if (sigaction(SIGALRM, &act, NULL) != 0) {
+		_exit(2);
+	}
+	timer_at(f, tevent_timeval_current_ofs(0, 30 * 1000), t);
+	ualarm(5 * 1000, 0);
+	while (t->calls == 0 && turns < 100) {
+		if (tevent_loop_once(f->ev) != 0) {
+			_exit(3);
+		}
+		turns += 1;
+	}
+	report("caught %d, timer %u", (int)plain_caught, t->calls);
+}
+
+static void test_plain_signal_handler_leaves_the_loop_running(
+	void **pstate)
+{
+	int status;
+
+	assert_string_equal(child_text(*pstate, plain_handler_in_child,
+				       *pstate, &status),
+			    "caught 1, timer 1");
+}
+
 static void test_signal_support_is_true_on_every_backend(void **pstate)
 {
 	struct fixture *f = *pstate;
@@ -984,8 +1085,11 @@ int main(int argc, char **argv)
 		T(test_signal_count_says_how_many_came_before_the_loop),
 		T(test_siginfo_handler_runs_once_per_signal_with_its_info),
 		T(test_signal_sent_three_times_while_blocked_counts_one),
+		T(test_add_signal_does_not_block_the_signal),
 		T(test_freeing_the_signal_event_restores_the_old_action),
 		T(test_signal_state_outlives_the_signal_event_and_the_context),
+		T(test_plain_signal_handler_leaves_the_loop_running),
+		T(test_fd_event_on_a_regular_file_aborts_only_epoll),
 		T(test_signal_support_is_true_on_every_backend),
 #undef T
 	};
