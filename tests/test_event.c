@@ -254,6 +254,45 @@ static void test_timer_handler_gets_its_timer_its_data_and_the_time(
 	assert_true(tevent_timeval_is_zero(&z->now));
 }
 
+struct watch {
+	unsigned *gone;
+};
+
+static int watch_destructor(struct watch *w)
+{
+	*w->gone += 1;
+	return 0;
+}
+
+/* A talloc child of parent that counts into *gone when it is freed. */
+static void watch_under(const void *parent, unsigned *gone)
+{
+	struct watch *w = talloc(parent, struct watch);
+
+	assert_non_null(w);
+	w->gone = gone;
+	talloc_set_destructor(w, watch_destructor);
+}
+
+static void test_a_timer_takes_its_talloc_children_when_it_goes(
+	void **pstate)
+{
+	struct fixture *f = *pstate;
+	struct seen *s = seen_new(f, "t");
+	struct tevent_timer *fired, *cancelled;
+	unsigned gone = 0;
+
+	fired = timer_at(f, tevent_timeval_zero(), s);
+	cancelled = timer_at(f, tevent_timeval_current_ofs(60, 0),
+			     seen_new(f, "c"));
+	watch_under(fired, &gone);
+	watch_under(cancelled, &gone);
+	loop_until_called(f, s);
+	assert_int_equal(gone, 1);	/* with the timer that fired */
+	talloc_free(cancelled);
+	assert_int_equal(gone, 2);
+}
+
 /* In a child: a fired timer freed again. */
 static void free_fired_timer(void *arg)
 {
@@ -511,8 +550,10 @@ static void test_fd_handler_is_called_again_while_data_is_left(
 
 /* One end of a socketpair whose other end is closed, with an fd event
  * asking for flags; report its calls, their flags and its flags after. */
-static void closed_peer(struct fixture *f, uint16_t flags, struct seen *s)
+static uint16_t closed_peer(struct fixture *f, uint16_t flags,
+			    struct seen *s)
 {
+	uint16_t after;
 	struct tevent_fd *fde;
 	int sv[2];
 
@@ -523,9 +564,10 @@ static void closed_peer(struct fixture *f, uint16_t flags, struct seen *s)
 	fde = tevent_add_fd(f->ev, f, sv[0], flags, on_fd, s);
 	assert_non_null(fde);
 	loop_for_ms(f, 10);
-	s->flags = tevent_fd_get_flags(fde);
+	after = tevent_fd_get_flags(fde);
 	talloc_free(fde);
 	close(sv[0]);
+	return after;
 }
 
 static void test_write_only_event_on_a_closed_peer_is_never_called(
@@ -535,14 +577,15 @@ static void test_write_only_event_on_a_closed_peer_is_never_called(
 	struct seen *w = seen_new(f, "w");
 	struct seen *rw = seen_new(f, "rw");
 
-	closed_peer(f, TEVENT_FD_WRITE, w);
+	/* WRITE turned off, and never called */
+	assert_int_equal(closed_peer(f, TEVENT_FD_WRITE, w), 0);
 	assert_int_equal(w->calls, 0);
-	assert_int_equal(w->flags, 0);		/* WRITE turned off */
 
 	/* Asking for READ too: called with both, and reads end of file. */
 	rw->once = true;
 	closed_peer(f, TEVENT_FD_READ | TEVENT_FD_WRITE, rw);
 	assert_int_equal(rw->calls, 1);
+	assert_int_equal(rw->flags, TEVENT_FD_READ | TEVENT_FD_WRITE);
 	assert_true(rw->eof);
 }
 
@@ -1065,6 +1108,7 @@ int main(int argc, char **argv)
 						fixture_teardown)
 		T(test_timers_run_in_time_order_and_equal_times_in_add_order),
 		T(test_timer_handler_gets_its_timer_its_data_and_the_time),
+		T(test_a_timer_takes_its_talloc_children_when_it_goes),
 		T(test_freeing_a_fired_timer_makes_talloc_abort),
 		T(test_update_in_own_handler_leaves_the_loop_spinning),
 		T(test_immediate_runs_once_and_stays_allocated),
