@@ -3,12 +3,27 @@
 # from the latest results of the tests (build/check, left by make check
 # or make check-versions) and from the golden files that a version has of
 # its own. The page takes each part with \snippet{doc} compat.dox TAG.
+# The part made from the results ([versions]: the table of the versions and
+# the failures) is plain HTML between two markers, and is also written
+# alone to OUTDIR/compat-run.html:
 #
-#   tests/gen-compat.sh [OUTDIR]     (default build/gen)
+#   tests/gen-compat.sh [OUTDIR]         (default build/gen)
+#   tests/gen-compat.sh --splice HTMLDIR put a new [versions] into the built
+#                                        page HTMLDIR/queue_compat.html
+#
+# make check ends with --splice (site:compat): the page then shows that
+# run without a second run of Doxygen.
 set -u
 cd "${0%/*}/.."
 . tests/matrix.sh
-out=${1:-build/gen}
+splice=
+if [ "${1:-}" = --splice ]; then
+	splice=$2/queue_compat.html
+	out=$(mktemp -d)
+	trap 'rm -rf "$out"' EXIT
+else
+	out=${1:-build/gen}
+fi
 mkdir -p "$out"
 f=$out/compat.dox.tmp
 R=build/check
@@ -62,8 +77,9 @@ claim_counts() {
 		}'
 }
 
+# The part made from the results, as plain HTML.
 {
-echo "/*! [versions] */"
+echo "<div class=\"compat-run\">"
 echo "<table>"
 echo "<tr><th>tevent</th><th>Examples built</th><th>Goldens equal, every backend</th><th>Claim tests passed, every backend</th><th>Bad arguments refused</th><th>Memory checker</th></tr>"
 for s in "" $SUITES; do
@@ -117,7 +133,7 @@ for s in "" $SUITES; do
 		echo "<td>$checker: $(cell $((2 * n_examples)) | sed 's|</*td>||g')</td>"
 	else
 		checker=$(cat "build/versions/$s/memcheck")
-		[ "$checker" = asan ] && checker="ASan/UBSan (valgrind could not be set up for this glibc's loader)"
+		[ "$checker" = none ] && checker="none (valgrind could not be set up for this glibc's loader)"
 		# shellcheck disable=SC2086
 		tally "${p}memory" $examples
 		echo "<td>$checker: $(cell "$n_examples" | sed 's|</*td>||g')</td>"
@@ -125,6 +141,39 @@ for s in "" $SUITES; do
 	echo "</tr>"
 done
 echo "</table>"
+failed=$(bash tests/units.sh | while read -r u; do
+	r=$R/${u//://}.res
+	[ -f "$r" ] && read -r result _ <"$r" && [ "$result" = FAIL ] && echo "$u"
+done)
+if [ -z "$failed" ]; then
+	echo "<p>No test failed in the latest run.</p>"
+else
+	echo "<p>Failed in the latest run:</p><ul>"
+	echo "$failed" | sed 's/^/<li><tt>/; s/$/<\/tt><\/li>/'
+	echo "</ul>"
+fi
+echo "<span class=\"compat-end\"></span></div>"
+} >"$out/compat-run.html"
+
+if [ -n "$splice" ]; then
+	awk -v run="$out/compat-run.html" '
+		/<div class="compat-run">/ {
+			while ((getline line < run) > 0) print line
+			skip = 1; done = 1
+		}
+		!skip { print }
+		skip && /<span class="compat-end"><\/span><\/div>/ { skip = 0 }
+		END { if (!done) exit 1 }' "$splice" >"$out/page.html" || {
+		echo "gen-compat: no compat-run block in $splice"
+		exit 1
+	}
+	mv "$out/page.html" "$splice"
+	exit 0
+fi
+
+{
+echo "/*! [versions] */"
+cat "$out/compat-run.html"
 echo "/*! [versions] */"
 
 echo "/*! [goldens] */"
@@ -162,17 +211,5 @@ done | sort -u | while read -r t; do
 done
 echo "/*! [claims] */"
 
-echo "/*! [failures] */"
-failed=$(bash tests/units.sh | while read -r u; do
-	r=$R/${u//://}.res
-	[ -f "$r" ] && read -r result _ <"$r" && [ "$result" = FAIL ] && echo "$u"
-done)
-if [ -z "$failed" ]; then
-	echo "No test failed in the latest run."
-else
-	echo "Failed in the latest run:"
-	echo "$failed" | sed 's/^/- <tt>/; s/$/<\/tt>/'
-fi
-echo "/*! [failures] */"
 } >"$f"
 mv "$f" "$out/compat.dox"

@@ -20,8 +20,8 @@
 # golden of its own, found in this order (VERSION is major.minor, such
 # as 0.16; FROM+ means that version and later, the latest FROM that is
 # not later than the version running):
-#   NAME@VERSION@BACKEND.out, NAME@VERSION.out, NAME@BACKEND.out,
-#   NAME@FROM+.out, NAME.out
+#   NAME@VERSION@BACKEND.out, NAME@VERSION.out, NAME@FROM+.out,
+#   NAME@BACKEND.out, NAME.out
 # Each qualified golden has a .why file beside it that says why (and may
 # have a .status).
 #
@@ -55,10 +55,10 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 # golden_file EXT [BACKEND]: sets golden to the most specific golden
-# with that extension.
+# with that extension (a version's own before a backend's).
 golden_file() {
 	local q f from best=
-	for q in "@$version@${2:-}" "@$version" "@${2:-}"; do
+	for q in "@$version@${2:-}" "@$version"; do
 		case $q in
 		*@) continue ;;		# no backend given
 		esac
@@ -77,6 +77,8 @@ golden_file() {
 		fi
 	done
 	[ -n "$best" ] && return
+	golden=tests/golden/$name@${2:-}.$1
+	[ -n "${2:-}" ] && [ -f "$golden" ] && return
 	golden=tests/golden/$name.$1
 }
 

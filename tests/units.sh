@@ -11,8 +11,8 @@
 # one test by its name):
 #
 #   site:doxygen               the site builds with zero warnings
-#   site:compat                ... and again at the end, its page on
-#                              compatibility made from this run's results
+#   site:compat                its page on compatibility gets this run's
+#                              results
 #   browser:site               every page in headless Chromium
 #   build:NAME                 an example or a claim-test file compiles
 #   copy-build:NAME            an example builds from a copy, as a reader

@@ -24,7 +24,8 @@
 #               the suite's Release file
 #   about.html  the same, for the compatibility page
 #   cflags, libs   what to compile and link a program with
-#   memcheck    valgrind or asan: the memory checker that can run there
+#   memcheck    valgrind, or none if valgrind cannot be set up to start
+#               the programs there (the memory tests then say SKIP)
 #   valgrind    the options valgrind needs there (may be empty)
 #   skip        instead of all of the above, if the suite could not be
 #               fetched: the reason, one line (the tests print it as SKIP)
@@ -172,7 +173,7 @@ fetch() {
 		# its own loader, and the link accepts symbols the system's
 		# glibc does not have.
 		interp="-Wl,--allow-shlib-undefined -Wl,--dynamic-linker=$L/ld-linux-x86-64.so.2"
-		loader_debug "$dir" "$L/ld-linux-x86-64.so.2" || memcheck=asan
+		loader_debug "$dir" "$L/ld-linux-x86-64.so.2" || memcheck=none
 	fi
 	# DT_RPATH rather than DT_RUNPATH: it also serves libtevent's own
 	# dependency on libtalloc.
@@ -201,7 +202,7 @@ fetch() {
 # debug file by the name in the loader's .gnu_debuglink section, in the
 # loader's own directory under --extra-debuginfo-path. So the one file is
 # copied there, and DIR/valgrind names the path. False if it cannot be
-# done (the memory check is then ASan/UBSan).
+# done.
 loader_debug() {
 	local dir=$1 ld=$2 id link dbg
 	id=$(readelf -n "$ld" 2>/dev/null | sed -n 's/^ *Build ID: *//p')
