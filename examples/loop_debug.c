@@ -97,9 +97,16 @@ static void want_every_level(struct tevent_context *ev)
 /*! [max level] */
 
 /*! [trace] */
+/* The callback that was set before ours, to be called after ours. */
+struct trace_chain {
+	tevent_trace_callback_t fn;
+	void *data;
+};
+
 static void print_trace(enum tevent_trace_point point, void *private_data)
 {
-	(void)private_data;
+	struct trace_chain *next = private_data;
+
 	switch (point) {
 	case TEVENT_TRACE_BEFORE_LOOP_ONCE:
 		printf("  trace: before the turn\n");
@@ -116,6 +123,19 @@ static void print_trace(enum tevent_trace_point point, void *private_data)
 	default:
 		printf("  trace: a point this program does not know\n");
 		break;
+	}
+	if (next->fn != NULL) {
+		next->fn(point, next->data);
+	}
+}
+
+/* Another part of the program had set this one first. */
+static void count_turns(enum tevent_trace_point point, void *private_data)
+{
+	unsigned *turns = private_data;
+
+	if (point == TEVENT_TRACE_BEFORE_LOOP_ONCE) {
+		*turns += 1;
 	}
 }
 /*! [trace] */
@@ -154,6 +174,46 @@ static void readable(struct tevent_context *ev, struct tevent_fd *fde,
 	talloc_free(fde);
 }
 /*! [handlers] */
+
+/*! [stderr] */
+/*
+ * tevent_set_debug_stderr() sends the warnings (never the trace
+ * messages) to standard error. To show them here, standard error goes
+ * into a pipe while tevent_loop_wait() warns that it is out of events,
+ * and the program prints what came through.
+ */
+static bool show_stderr_warning(struct tevent_context *ev)
+{
+	int p[2], saved;
+	char buf[256];
+	ssize_t n;
+	bool ok;
+
+	if (tevent_set_debug_stderr(ev) != 0 || pipe(p) != 0) {
+		return false;
+	}
+	fflush(stderr);
+	saved = dup(STDERR_FILENO);
+	ok = saved != -1 && dup2(p[1], STDERR_FILENO) != -1;
+	ok = ok && tevent_loop_wait(ev) == 0;	/* nothing to wait for */
+	fflush(stderr);
+	if (saved != -1) {
+		ok = dup2(saved, STDERR_FILENO) != -1 && ok;
+		close(saved);
+	}
+	close(p[1]);
+	n = read(p[0], buf, sizeof(buf) - 1);
+	close(p[0]);
+	tevent_set_debug(ev, NULL, NULL);
+	if (!ok || n <= 0) {
+		return false;
+	}
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	printf("  on stderr: %s\n", buf);
+	return true;
+}
+/*! [stderr] */
 
 /*! [backend] */
 /*
@@ -215,6 +275,8 @@ int main(int argc, char **argv)
 	TALLOC_CTX *mem_ctx;
 	struct tevent_context *ev;
 	struct tevent_immediate *im;
+	struct trace_chain chain;
+	unsigned turns = 0;
 	int fds[2] = { -1, -1 };
 
 	mem_ctx = talloc_new(NULL);
@@ -233,7 +295,10 @@ int main(int argc, char **argv)
 		goto fail;
 	}
 	want_every_level(ev);
-	tevent_set_trace_callback(ev, print_trace, NULL);
+	tevent_set_trace_callback(ev, count_turns, &turns);
+	/* ... and later ours, which calls the one set before it */
+	tevent_get_trace_callback(ev, &chain.fn, &chain.data);
+	tevent_set_trace_callback(ev, print_trace, &chain);
 	/*! [set] */
 
 	/*! [run] */
@@ -251,6 +316,8 @@ int main(int argc, char **argv)
 	if (tevent_loop_wait(ev) != 0) {
 		goto fail;
 	}
+	printf("the callback set first, called through ours, counted %u "
+	       "turns\n", turns);
 	/*! [run] */
 
 	/*! [off] */
@@ -259,6 +326,10 @@ int main(int argc, char **argv)
 	tevent_set_trace_callback(ev, NULL, NULL);
 	tevent_schedule_immediate(im, ev, hello, NULL);
 	if (tevent_loop_wait(ev) != 0) {
+		goto fail;
+	}
+	printf("tevent_set_debug_stderr(), and the loop with nothing to do:\n");
+	if (!show_stderr_warning(ev)) {
 		goto fail;
 	}
 	/*! [off] */

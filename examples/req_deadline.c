@@ -1,7 +1,8 @@
 /*
  * req_deadline.c - a deadline for a request, and a cleanup function.
  *
- * The caller gives each request a deadline with tevent_req_set_endtime().
+ * The caller gives each request a deadline with tevent_req_set_endtime()
+ * (and takes the last one's away with tevent_req_reset_endtime()).
  * The request's cleanup function reports every call, with the state the
  * request has entered, and stops the request's work when it ends early:
  * at the deadline, or when the caller frees it. Explained on the page
@@ -168,12 +169,13 @@ static void timer_fired(struct tevent_context *ev, struct tevent_timer *te,
 	*fired = true;
 }
 
-/* Send a request with work_ms of work and a deadline in deadline_ms;
- * turn the loop until it has finished, or, if give_up_ms is not 0,
- * until then, and free it. false if something could not be allocated
- * or the loop failed. */
+/* Send a request with work_ms of work and a deadline in deadline_ms
+ * (taken away at once if reset); turn the loop until it has finished,
+ * or, if give_up_ms is not 0, until then, and free it. false if
+ * something could not be allocated or the loop failed. */
 static bool run(struct tevent_context *ev, struct caller *c,
-		unsigned work_ms, unsigned deadline_ms, unsigned give_up_ms)
+		unsigned work_ms, unsigned deadline_ms, bool reset,
+		unsigned give_up_ms)
 {
 	struct tevent_req *req;
 	bool fired = false;
@@ -192,6 +194,9 @@ static bool run(struct tevent_context *ev, struct caller *c,
 	if (!tevent_req_set_endtime(req, ev,
 			tevent_timeval_current_ofs(0, deadline_ms * 1000))) {
 		return false;	/* failed: NO_MEMORY, and called back */
+	}
+	if (reset) {
+		tevent_req_reset_endtime(req);
 	}
 	while (!c->finished && !fired) {
 		if (tevent_loop_once(ev) != 0) {
@@ -282,23 +287,31 @@ int main(int argc, char **argv)
 	/*! [main] */
 	printf("main: quick: 5 ms of work, a deadline in 40 ms\n");
 	c->name = "quick";
-	if (!run(ev, c, 5, 40, 0) || c->err != 0) {
+	if (!run(ev, c, 5, 40, false, 0) || c->err != 0) {
 		goto failed;
 	}
 	printf("main: quick is done\n");
 
 	printf("main: slow: 10 s of work, a deadline in 10 ms\n");
 	*c = (struct caller) { .name = "slow" };
-	if (!run(ev, c, 10000, 10, 0) || c->err != ETIMEDOUT) {
+	if (!run(ev, c, 10000, 10, false, 0) || c->err != ETIMEDOUT) {
 		goto failed;
 	}
 	printf("main: slow failed: %s\n", strerror(c->err));
 
 	printf("main: dropped: 10 s of work, a deadline in 5 s\n");
 	*c = (struct caller) { .name = "dropped" };
-	if (!run(ev, c, 10000, 5000, 10) || c->finished) {
+	if (!run(ev, c, 10000, 5000, false, 10) || c->finished) {
 		goto failed;
 	}
+
+	printf("main: patient: 20 ms of work, a deadline in 10 ms, "
+	       "taken away at once\n");
+	*c = (struct caller) { .name = "patient" };
+	if (!run(ev, c, 20, 10, true, 0) || c->err != 0) {
+		goto failed;
+	}
+	printf("main: patient is done\n");
 	/*! [main] */
 	talloc_free(mem_ctx);
 	return 0;

@@ -5,14 +5,20 @@
 # checked here.
 set -u
 out=${1:-build}
-mkdir -p "$out"
+mkdir -p "$out/gen"
 log=$out/doxygen-warnings.log
 err=$out/doxygen-stderr.log
 rm -f "$log" "$err"
 
 # The numbers of the page on testing, the page of the claim tests, and
 # the tables of the page on compatibility (from the latest test results),
-# from this build.
+# from this build; and the list of the functions the chapters teach, for
+# the browser check.
+sh tests/taught.sh >"$out/gen/taught.txt" 2>"$err" || {
+	echo "doxygen: tests/taught.sh failed:"
+	sed 's/^/  | /' "$err"
+	exit 1
+}
 for gen in gen-numbers gen-claims gen-compat; do
 	if ! bash "tests/$gen.sh" "$out/gen" 2>"$err"; then
 		echo "doxygen: tests/$gen.sh failed:"

@@ -139,6 +139,16 @@ echo "pages say they do is checked on the versions in the table at the top of"
 echo "this page."
 echo "/*! [compat] */"
 
+echo "/*! [pitfalls] */"
+# Each chapter's page of pitfalls, in the order of the path, with its
+# sections.
+for page in $(sh doc/nav.sh --path | grep -E '^(pitfalls_|queue_pitfalls$)'); do
+	file=$(grep -l "^@page $page " doc/*.dox | head -n 1)
+	echo "- \\ref $page"
+	sed -n 's/^@section \([a-z0-9_]*\) .*/  - \\ref \1/p' "$file"
+done
+echo "/*! [pitfalls] */"
+
 echo "/*! [claims] */"
 echo "The pages mark $(grep -ohE '\\claim[a-z0-9]*\{' doc/*.dox | wc -l) statements"
 echo "as verified, checked by $(sed -n 's/^[[:space:]]*T(\([a-z0-9_]*\)),$/\1/p' tests/test_*.c | wc -l) claim tests in"

@@ -227,10 +227,15 @@ lint_pages() {
 			ok=1
 		fi
 	done
-	# Every lesson page shows an output.
-	for g in doc/queue_tutorial.dox doc/lesson_*.dox doc/pitfalls.dox; do
-		if ! grep -qE '[@\\]verbinclude ' "$g"; then
-			echo "$g shows no output (\\verbinclude)"
+	# Every page of the learning path but the chapter pages shows an
+	# output.
+	for g in $(sh doc/nav.sh --path | grep -v '^chapter_'); do
+		if ! awk -v p="$g" '
+			/^@page[ \t]/ { on = ($2 == p) }
+			on && /[@\\]verbinclude / { found = 1 }
+			on && /\*\// { on = 0 }
+			END { exit !found }' doc/*.dox; then
+			echo "the page $g shows no output (\\verbinclude)"
 			ok=1
 		fi
 	done
@@ -298,10 +303,17 @@ lint_pages() {
 	return $ok
 }
 
-# Every queue function of the installed header is used by an example
-# and named on a page.
+# Every function the chapters teach (tests/taught.sh), and every queue
+# function of the installed header, is used by an example.
 lint_api_coverage() {
-	local ok=0 fn n=0
+	local ok=0 fn n=0 q=0
+	for fn in $(sh tests/taught.sh); do
+		if ! grep -qw "$fn" examples/*.c; then
+			echo "$fn: named on a page of the path, used by no example"
+			ok=1
+		fi
+		n=$((n + 1))
+	done
 	# declarations only, not the header's comments (" * ...")
 	for fn in $(grep -v '^ \*' /usr/include/tevent.h |
 			grep -oE '\b_?tevent_(queue_[a-z_]+|[gs]et_trace_queue_callback)\(' |
@@ -314,10 +326,10 @@ lint_api_coverage() {
 			echo "$fn: named on no page"
 			ok=1
 		fi
-		n=$((n + 1))
+		q=$((q + 1))
 	done
-	echo "$n queue functions in /usr/include/tevent.h"
-	[ "$n" -ge 15 ] || ok=1
+	echo "$n functions taught on the pages of the path, $q queue functions in /usr/include/tevent.h"
+	[ "$q" -ge 15 ] || ok=1
 	return $ok
 }
 
