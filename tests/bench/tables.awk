@@ -2,8 +2,8 @@
 #
 #   awk -f tests/bench/tables.awk -v table=NAME [-v html=1] results.txt
 #
-# NAME is machine, cost, scale, writer, counts, syscalls or targets (or
-# all, text only). As text (make bench prints them) or as HTML tables
+# NAME is machine, cost, scale, memory, writer, counts, syscalls or
+# targets (or all, text only). As text (make bench prints them) or as HTML tables
 # (tests/bench/gen-perf.sh puts them on the page "What a queue costs").
 # Every number comes from the file; nothing is measured here.
 
@@ -35,7 +35,7 @@ function start(t) { title = t; nrows = 0 }
 function row(cells) { rows[++nrows] = cells }
 function finish(   i, j, n, c, w, line) {
 	if (html) {
-		print "<table class=\"perf\">"
+		print "<table>"
 		for (i = 1; i <= nrows; i++) {
 			n = split(rows[i], c, "|")
 			line = "<tr>"
@@ -102,20 +102,26 @@ function scale(   L) {
 	row("L|ns per add|ns per free|add against L=10|free against L=10|Ir per add|Ir per free")
 	for (L = 10; L <= 1000000; L *= 10) {
 		if (!has("scale.add." L ".ns.median")) continue
-		row(L "|" series("scale.add." L ".ns", "%.1f") "|" \
-		    series("scale.free." L ".ns", "%.1f") "|" \
-		    series("scale.ratio.add_" L "_vs_10", "%.3f") "|" \
-		    series("scale.ratio.free_" L "_vs_10", "%.3f") "|" \
+		row(L "|" series("scale.add." L ".ns", "%.0f") "|" \
+		    series("scale.free." L ".ns", "%.0f") "|" \
+		    series("scale.ratio.add_" L "_vs_10", "%.2f") "|" \
+		    series("scale.ratio.free_" L "_vs_10", "%.2f") "|" \
 		    num("ir.scale.add." L, "%.0f") "|" num("ir.scale.free." L, "%.0f"))
 	}
-	row("bytes per waiting request|talloc_total_size(): " num("scale.bytes.talloc", "%.0f") \
-	    "|malloc: " num("scale.bytes.malloc", "%.0f") "||||")
+	finish()
+}
+
+function memory() {
+	start("Memory of one waiting request (its state and queue entry included)")
+	row("Counted by|Bytes")
+	row("talloc_total_size() of the request|" num("scale.bytes.talloc", "%.0f"))
+	row("malloc, per request, while 10^5 were added|" num("scale.bytes.malloc", "%.0f"))
 	finish()
 }
 
 function writer(   i, n, s) {
-	start("Socket writers: MiB/s (wall time) and, in brackets, the ratio to blocking write() (median of " \
-	      v["writer.repetitions"] " repetitions of " v["writer.mib_per_run"] " MiB)")
+	start("Socket writers: MiB/s (wall time), and the ratio to the blocking writer: median (min" dash() "max) of " \
+	      v["writer.repetitions"] " runs of " v["writer.mib_per_run"] " MiB")
 	row("Message|blocking write()|fd-first|write-first|fd-first against blocking|write-first against blocking")
 	n = split(sizes, s, " ")
 	for (i = 1; i <= n; i++)
@@ -217,6 +223,7 @@ END {
 	if (table == "machine" || table == "all") machine()
 	if (table == "cost" || table == "all") cost()
 	if (table == "scale" || table == "all") scale()
+	if (table == "memory" || table == "all") memory()
 	if (table == "writer" || table == "all") writer()
 	if (table == "counts" || table == "all") counts()
 	if (table == "syscalls" || table == "all") syscalls()
