@@ -203,6 +203,10 @@ function targets(   i, n, s, r, worst, L, d) {
 	row("queue one at a time " le() " 1.25" times() " the immediate chain (time)|" sprintf("%.2f", r) times() "|" verdict(r <= 1.25))
 	r = v["ir.queue_one"] / v["ir.immediate"]
 	row("queue one at a time " le() " 1.25" times() " the immediate chain (Ir)|" sprintf("%.2f", r) times() "|" verdict(r <= 1.25))
+	r = v["cost.ratio.queue_one_vs_post.median"]
+	row("(no target) queue one at a time against the posted request (time)|" sprintf("%.2f", r) times() "|-")
+	r = v["ir.queue_one"] / v["ir.post"]
+	row("(no target) queue one at a time against the posted request (Ir)|" sprintf("%.2f", r) times() "|-")
 	r = v["cost.queue_one.turns"]
 	row("exactly one loop turn per request, queue one at a time|" r "|" verdict(r == 1))
 	worst = 0
