@@ -1,13 +1,11 @@
 /*
  * pitfall_fd_first_writer.c - a socket writer that waits before it writes.
  *
- * Four messages go through a tevent_queue into a socket that has room
- * for all of them. The fd-first writer (the mistake) asks for
- * writability in its trigger and sends 4 KiB per call of its fd handler;
- * the write-first writer (the fix) sends in the trigger and waits only
- * if the socket is full. The program counts the calls from the loop into
- * the writers (each is a turn of the loop), send() calls and fd events.
- * Explained in the queue's pitfalls and on "What a queue costs".
+ * Four messages through a queue into a socket with room for them all:
+ * the fd-first writer (the mistake) waits for writability, then sends
+ * 4 KiB a call; the write-first writer (the fix) sends at once. Counted:
+ * calls from the loop, send() calls, fd events. Explained on the page
+ * "What a queue costs" (performance).
  *
  * SPDX-License-Identifier: MIT-0
  */
