@@ -7,8 +7,11 @@
 #                        pattern, e.g. T='golden:*' (tests/units.sh)
 #   make check-quick     the edit loop: builds, goldens, claims, lint, site
 #   make check-PART      one part: backends, versions, valgrind, asan,
-#                        tsan, leaks, oom, repeat, args, site
+#                        tsan, leaks, oom, repeat, args, site, perf
 #   make update-golden   rewrite tests/golden/*.out from the examples
+#   make bench           the benchmarks of tests/bench: prints their tables
+#                        and rewrites tests/bench/results.txt (minutes;
+#                        not part of make check)
 #   make clean
 #
 # V=1 shows the commands. CFLAGS may be overridden; the warning flags
@@ -35,13 +38,15 @@ MAKEFLAGS += -j$(shell nproc)
 # Debian packages the build and the tests need (tests/deps.sh).
 DEB_PACKAGES = make gcc binutils pkg-config libtevent-dev libtalloc-dev \
 	libcmocka-dev doxygen graphviz doxygen-awesome-css valgrind \
-	chromium nodejs debian-archive-keyring util-linux
+	chromium nodejs debian-archive-keyring util-linux \
+	gnuplot-nox strace
 
 B = build
 EXAMPLES = $(patsubst examples/%.c,%,$(wildcard examples/*.c))
 EXAMPLE_BINS = $(addprefix $(B)/examples/,$(EXAMPLES))
 SITE_INPUTS = Doxyfile $(wildcard doc/*) $(wildcard examples/*.c) \
-	$(wildcard tests/golden/*) $(wildcard tests/*.[ch])
+	$(wildcard tests/golden/*) $(wildcard tests/*.[ch]) \
+	tests/bench/results.txt tests/bench/gen-perf.sh tests/bench/tables.awk
 
 ifeq ($(V),1)
 Q =
@@ -52,7 +57,7 @@ endif
 .PHONY: all deps examples site update-golden clean FORCE check-start \
 	check check-quick check-backends check-versions check-valgrind \
 	check-asan check-tsan check-leaks check-oom check-repeat check-args \
-	check-site
+	check-site check-perf bench
 
 all: examples site
 	@echo "site: $(abspath $(B)/html/index.html)"
@@ -130,6 +135,20 @@ $(B)/v/%: $$(call v_src,$$(call w,2,$$*),$$(call w,3,$$*)) \
 		>$@.log 2>&1; \
 	s=$$?; cat $@.log; [ $$s -eq 0 ] || [ -n "$(CHECK)" ]
 
+# The benchmarks (tests/bench): each bench_*.c a program, and ir_queue.c
+# the one that callgrind counts, all with the request paths of
+# tests/bench/requests.c. Fixed flags: the Ir baseline of the guard
+# (perf:ir-queue) holds for these only.
+BENCH_CFLAGS = -g -O2 -pthread
+BENCH_BINS = $(patsubst tests/bench/%.c,$(B)/bench/%,$(wildcard \
+	tests/bench/bench_*.c tests/bench/ir_queue.c))
+$(B)/bench/%: tests/bench/%.c tests/bench/requests.c tests/bench/requests.h \
+		tests/bench/bench.h | deps
+	$(call cc,$(BENCH_CFLAGS),$< tests/bench/requests.c,$(PKG_CFLAGS) $(PKG_LIBS))
+
+bench: $(BENCH_BINS)
+	$(Q)bash tests/bench/run.sh $(B)
+
 site: $(B)/html/index.html
 
 # The page on testing shows numbers measured on these binaries. In a test
@@ -156,7 +175,7 @@ $(B)/.site-deps: tests/site/package.json tests/site/package-lock.json | deps
 R = $(B)/check
 CHECK_GOALS = check check-quick check-backends check-versions \
 	check-valgrind check-asan check-tsan check-leaks check-oom \
-	check-repeat check-args check-site
+	check-repeat check-args check-site check-perf
 pattern_check = $(or $(T),*)
 pattern_check-quick = build:* golden:* claims:* lint:* site:doxygen
 pattern_check-backends = backend:* backends:*
@@ -169,6 +188,7 @@ pattern_check-oom = oom:*
 pattern_check-repeat = repeat:*
 pattern_check-args = args:*
 pattern_check-site = site:* browser:*
+pattern_check-perf = perf:*
 
 GOAL := $(firstword $(filter $(CHECK_GOALS),$(MAKECMDGOALS)))
 ifneq ($(GOAL),)
@@ -198,6 +218,8 @@ needs_site = $(if $(filter compat,$(call w,2,$(1))),$(COMPAT_RESULTS),$(B)/html/
 COMPAT_RESULTS = $(R)/site/doxygen.res $(filter $(addprefix $(R)/,$(addsuffix \
 	/%,versions build golden backends args valgrind asan)),$(RESULTS))
 needs_browser = $(R)/site/doxygen.res $(B)/.site-deps
+# perf:ir-queue, the Ir guard of the queue path (tests/bench/ir-check.sh)
+needs_perf = $(B)/bench/ir_queue
 needs_build = $(call bin_of,$(B),$(call w,2,$(1)))
 # (the valgrind build only where a valgrind golden is)
 vg_of = $(if $(wildcard tests/golden/$(2).valgrind tests/golden/$(2)@*.valgrind),$(1)/vg/$(2))

@@ -10,18 +10,20 @@ log=$out/doxygen-warnings.log
 err=$out/doxygen-stderr.log
 rm -f "$log" "$err"
 
-# The numbers of the page on testing, the page of the claim tests, and
-# the tables of the page on compatibility (from the latest test results),
-# from this build; and the list of the functions the chapters teach, for
-# the browser check.
+# The numbers of the page on testing, the page of the claim tests, the
+# tables of the page on compatibility (from the latest test results),
+# from this build; the tables and charts of the page on performance,
+# from the committed results of make bench; and the list of the
+# functions the chapters teach, for the browser check.
 sh tests/taught.sh >"$out/gen/taught.txt" 2>"$err" || {
 	echo "doxygen: tests/taught.sh failed:"
 	sed 's/^/  | /' "$err"
 	exit 1
 }
-for gen in gen-numbers gen-claims gen-compat; do
-	if ! bash "tests/$gen.sh" "$out/gen" 2>"$err"; then
-		echo "doxygen: tests/$gen.sh failed:"
+for gen in tests/gen-numbers tests/gen-claims tests/gen-compat \
+	   tests/bench/gen-perf; do
+	if ! bash "$gen.sh" "$out/gen" 2>"$err"; then
+		echo "doxygen: $gen.sh failed:"
 		sed 's/^/  | /' "$err"
 		exit 1
 	fi

@@ -492,6 +492,22 @@ browser() {
 	[ "$status" -eq 0 ] && grep -q '^# screenshot' "$tmp/browser"
 }
 
+# ---- performance -------------------------------------------------------
+
+# perf_ir: the Ir guard of the queue path (tests/bench/ir-check.sh);
+# skipped where the baseline was measured on other builds.
+perf_ir() {
+	local status
+	built build/bench/ir_queue || return 1
+	bash tests/bench/ir-check.sh >"$tmp/ir" 2>&1
+	status=$?
+	cat "$tmp/ir"
+	if [ "$status" -eq 77 ]; then
+		skip "$(tail -n 1 "$tmp/ir")"
+	fi
+	return "$status"
+}
+
 # ---- dispatch ----------------------------------------------------------
 
 # run NAME: the test's report on stdout; 0 pass, 1 fail, 77 skip.
@@ -540,6 +556,12 @@ run() {
 	leaks) leaks "$2" ;;
 	oom) bash tests/oom-sweep.sh "$2" ;;
 	repeat) bash tests/golden.sh repeat "$2" ;;
+	perf)
+		case $2 in
+		ir-queue) perf_ir ;;
+		*) echo "no such test: $name"; return 1 ;;
+		esac
+		;;
 	versions)
 		suite "$2"
 		if [ -n "$skip_why" ]; then

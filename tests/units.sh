@@ -28,6 +28,9 @@
 #   tsan:NAME                  ThreadSanitizer, for the examples with
 #                              threads (thread_*, pitfall_thread_*)
 #   repeat:NAME                twenty runs at once on each backend
+#   perf:ir-queue              the instructions per request of the queue
+#                              path stay within 2% of their baseline
+#                              (tests/bench/ir-check.sh)
 #   versions:SUITE:...         the same on another tevent (tests/versions.sh):
 #                              backends (its list), build:NAME,
 #                              golden:NAME and claims:FILE (every backend),
@@ -53,6 +56,7 @@ patterns=($*)
 {
 	echo site:doxygen
 	echo browser:site
+	echo perf:ir-queue
 	for e in $examples; do echo "oom:$e"; done
 	for e in $examples; do echo "repeat:$e"; done
 	for e in $examples $tests; do echo "build:$e"; done
