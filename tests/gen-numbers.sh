@@ -34,7 +34,8 @@ for row in "site:Doxygen builds the site with zero warnings:make check-site" \
 	   "leaks:nothing left on talloc's NULL context at exit:make check-leaks" \
 	   "oom:every allocation failed in turn, handled cleanly:make check-oom" \
 	   "repeat:20 runs on each backend give the golden output:make check-repeat" \
-	   "versions:goldens, claims, arguments and memory on tevent 0.16 and 0.17:make check-versions"; do
+	   "versions:goldens, claims, arguments and memory on tevent 0.16 and 0.17:make check-versions" \
+	   "perf:the queue path's instructions per request stay within 2% of their baseline:make check-perf"; do
 	part=${row%%:*}
 	rest=${row#*:}
 	what=${rest%%:*}
