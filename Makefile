@@ -207,6 +207,7 @@ check-start:
 	@rm -f $(R)/.count
 	@printf '%s\n' $(UNITS) >$(R)/units
 	@sed 's|:|/|g; s|^|$(R)/|; s|$$|.res|' $(R)/units | xargs rm -f
+	@sed 's|:|/|g; s|^|$(R)/|; s|/[^/]*$$||' $(R)/units | sort -u | xargs mkdir -p
 	@echo "$(words $(UNITS)) tests on $(shell nproc) cores"
 
 # What each test needs built, by its name (tests/units.sh).

@@ -20,7 +20,7 @@ echo "/*! [parts] */"
 echo "<table>"
 echo "<tr><th>Part</th><th>Tests</th><th>Run alone with</th></tr>"
 for row in "site:Doxygen builds the site with zero warnings:make check-site" \
-	   "browser:every page in headless Chromium, the search, offline:make check-site" \
+	   "browser:every page read (links, anchors, offline), a page of each kind in headless Chromium, the search:make check-site" \
 	   "build:examples and claim tests compile with -Wall -Wextra -Werror:make check-quick" \
 	   "copy-build:each example builds from a copy, with its top comment's command:make check" \
 	   "golden:output, exit status (and valgrind report) equal the golden files:make check-quick" \
@@ -33,7 +33,7 @@ for row in "site:Doxygen builds the site with zero warnings:make check-site" \
 	   "tsan:the examples with threads, clean under ThreadSanitizer:make check-tsan" \
 	   "leaks:nothing left on talloc's NULL context at exit:make check-leaks" \
 	   "oom:every allocation failed in turn, handled cleanly:make check-oom" \
-	   "repeat:20 runs on each backend give the golden output:make check-repeat" \
+	   "repeat:5 runs at once on each backend, 20 in all, give the golden output:make check-repeat" \
 	   "versions:goldens, claims, arguments and memory on tevent 0.16 and 0.17:make check-versions" \
 	   "perf:the queue path's instructions per request stay within 2% of their baseline:make check-perf"; do
 	part=${row%%:*}

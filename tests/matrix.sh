@@ -9,8 +9,9 @@ BACKENDS="standard epoll poll_mt poll"
 # installed one is the suite "" in the functions below.
 SUITES="backports sid"
 # REPEAT: check-repeat runs each example this many times at once on each
-# backend.
-REPEAT=20
+# backend (twenty runs in all, as many as the suite can afford: each is
+# a process, and starting one costs more than most examples run).
+REPEAT=5
 
 # suite SUITE: sets dir to where the programs built for SUITE are,
 # version to the version of its libtevent (0.16.2; the Makefile exports

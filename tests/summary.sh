@@ -55,7 +55,7 @@ printf '%-10s %6s %10s %10s\n' part tests "wall sum" cpu
 	FNR == 1 { part = substr(FILENAME, length(dir) + 1)
 		   sub(/\/.*/, "", part); n[part]++ }
 	FNR == 2 { wall[part] += $1 }
-	FNR == 3 { for (i = 1; i <= NF; i++) {
+	FNR >= 3 { for (i = 1; i <= NF; i++) {
 			split($i, t, /[ms]/); cpu[part] += t[1] * 60 + t[2] } }
 	END {
 		for (p in n) {

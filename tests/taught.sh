@@ -11,11 +11,15 @@ trap 'rm -rf "$tmp"' EXIT
 # declarations only, not the header's comments (" * ...")
 grep -v '^ \*' /usr/include/tevent.h | grep -oE '\b_?_?tevent_[a-z0-9_]+\(' |
 	tr -d '(' | sed 's/^_*//' | sort -u >"$tmp/declared"
-for page in $(sh doc/nav.sh --path); do
-	# the page's own comment block
-	awk -v p="$page" '
-		/^@page[ \t]/ { on = ($2 == p) }
-		on { print }
-		on && /\*\// { on = 0 }' doc/*.dox
-done | grep -oE '\btevent_[a-z0-9_]+\(\)' | tr -d '()' | sort -u >"$tmp/named"
+sh doc/nav.sh --path | awk '
+	NR == FNR { onpath[$1] = 1; next }
+	/^@page[ \t]/ { on = ($2 in onpath) }
+	on {
+		line = $0
+		while (match(line, /tevent_[a-z0-9_]+\(\)/)) {
+			print substr(line, RSTART, RLENGTH - 2)
+			line = substr(line, RSTART + RLENGTH)
+		}
+	}
+	/\*\// { on = 0 }' - doc/*.dox | sort -u >"$tmp/named"
 comm -12 "$tmp/declared" "$tmp/named"

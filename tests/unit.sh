@@ -15,12 +15,26 @@ cd "${0%/*}/.." || exit 2
 . tests/matrix.sh
 export TEST_TIMEOUT=${TEST_TIMEOUT:-10}
 name=$1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+# Where the test keeps its files: under make check, beside its result
+# (a prefix: $tmp.NAME), so that no process is spent on a folder.
+if [ -n "${CHECK_DIR:-}" ]; then
+	out=$CHECK_DIR/${name//:/\/}
+	[ -d "${out%/*}" ] || mkdir -p "${out%/*}"
+	tmp=$out.tmp
+	log=$out.log
+else
+	tmp=${TMPDIR:-/tmp}/unit.$$
+	log=$tmp.log
+fi
+cleanup() {
+	local f=("$tmp".*)
+	[ ! -e "${f[0]}" ] || rm -rf "${f[@]}"
+}
+trap cleanup EXIT
 
 # skip WHY: end the test as skipped.
 skip() {
-	echo "$1" >"$tmp/skip"
+	echo "$1" >"$tmp.skip"
 	return 77
 }
 
@@ -55,19 +69,46 @@ build() {
 	[ ! -f "$bin.log" ] || cat "$bin.log"
 }
 
-# copy_build NAME: built and run from a copy in an empty folder, with the
-# command of its top comment, as a reader who copied the file builds it.
+# copy_build NAME: the example builds and runs from a copy in an empty
+# folder, with the command of its top comment, as a reader who copied
+# the file builds it. Most examples give the same command, the canonical
+# one (CANONICAL below); build:NAME compiles them that way already, with
+# stricter flags, so for them this test checks the command's text and
+# that the file needs nothing beside it (no #include "..."), and the
+# test copy-build:canonical builds one of them for real. Any other
+# command is run for real.
+CANONICAL='cc NAME.c $(pkg-config --cflags --libs tevent talloc)'
 copy_build() {
 	local e=$1 dir cmd
-	dir=$tmp/copy
-	mkdir "$dir"
-	cp "examples/$e.c" "$dir/"
 	cmd=$(sed -n '/^ \* Build:$/{n;s/^ \* //p;q}' "examples/$e.c")
 	if [ -z "$cmd" ]; then
 		echo "examples/$e.c has no ' * Build:' line in its top comment"
 		return 1
 	fi
+	if grep -n '^#include "' "examples/$e.c"; then
+		echo "examples/$e.c includes a file of its own: a copy of it alone does not build"
+		return 1
+	fi
 	echo "\$ $cmd"
+	if [ "$cmd" = "${CANONICAL/NAME/$e}" ]; then
+		echo "the canonical command: build:$e compiled the file with it, and stricter flags; copy-build:canonical runs it from an empty folder"
+		return 0
+	fi
+	dir=$tmp.copy
+	mkdir "$dir"
+	cp "examples/$e.c" "$dir/"
+	(cd "$dir" && sh -c "$cmd" &&
+		timeout -k 2 "$TEST_TIMEOUT" ./a.out >/dev/null)
+}
+
+# copy_build_canonical: the canonical command builds and runs an example
+# (the one the main page shows) from a copy in an empty folder.
+copy_build_canonical() {
+	local e=queue_serialized dir=$tmp.copy cmd
+	cmd=${CANONICAL/NAME/$e}
+	mkdir "$dir"
+	cp "examples/$e.c" "$dir/"
+	echo "\$ $cmd && ./a.out"
 	(cd "$dir" && sh -c "$cmd" &&
 		timeout -k 2 "$TEST_TIMEOUT" ./a.out >/dev/null)
 }
@@ -78,14 +119,14 @@ bad_args() {
 	local bin status err
 	bin_of "$1" "$2"
 	shift 2
-	"$bin" "$@" >"$tmp/args.out" 2>"$tmp/args.err" </dev/null
+	"$bin" "$@" >"$tmp.args.out" 2>"$tmp.args.err" </dev/null
 	status=$?
-	mapfile -t err <"$tmp/args.err"
+	mapfile -t err <"$tmp.args.err"
 	echo "\$ $bin $*"
 	echo "  expected: exit status 2, one line on stderr starting 'usage: ', no output"
 	echo "  came: exit status $status, ${#err[@]} lines on stderr:"
 	printf '  | %s\n' "${err[@]}"
-	[ "$status" -eq 2 ] && [ "${#err[@]}" -eq 1 ] && [ ! -s "$tmp/args.out" ] &&
+	[ "$status" -eq 2 ] && [ "${#err[@]}" -eq 1 ] && [ ! -s "$tmp.args.out" ] &&
 		[[ ${err[0]} == "usage: "* ]]
 }
 
@@ -129,7 +170,7 @@ claims() {
 	for b in "$@"; do
 		TEVENT_TEST_BACKEND=$b CMOCKA_MESSAGE_OUTPUT=TAP \
 			timeout -k 2 "$((TEST_TIMEOUT * 3))" "$bin" \
-			>"$tmp/tap.$b" 2>&1 &
+			>"$tmp.tap.$b" 2>&1 &
 	done
 	wait
 	for b in "$@"; do
@@ -140,7 +181,7 @@ claims() {
 
 # claims_report BIN BACKEND: one backend's TAP report, judged.
 claims_report() {
-	local bin=$1 b=$2 tap=$tmp/tap.$2 line n=0 bad=0
+	local bin=$1 b=$2 tap=$tmp.tap.$2 line n=0 bad=0
 	while read -r line; do
 		case $line in
 		"ok "*) n=$((n + 1)) ;;
@@ -181,71 +222,73 @@ tap_failure() {
 
 # The pages use every example and golden, and every claim names a test.
 lint_pages() {
-	local ok=0 e g name first examples
-	examples=$(ls examples/*.c | sed 's|examples/\(.*\)\.c|\1|')
-	for e in $examples; do
-		if ! grep -qE "[@\\](snippet|include)(\{[a-z]+\})? +$e\.c" doc/*.dox; then
-			echo "examples/$e.c is not shown on any page (\\snippet or \\include)"
-			ok=1
-		fi
-	done
-	for g in tests/golden/*.msc; do
-		[ -e "$g" ] || continue
-		if ! grep -qE "[@\\]mscfile +${g##*/}( |\$)" doc/*.dox; then
-			echo "$g is not drawn on any page (\\mscfile)"
-			ok=1
-		fi
-	done
-	for g in tests/golden/*.out tests/golden/*.valgrind; do
-		[ -e "$g" ] || continue
-		case $g in
-		*@*)	# a version's or backend's own golden: it must say why
-			[ -s "${g%.*}.why" ] && continue
-			echo "$g has no ${g%.*}.why"
-			ok=1
-			continue
-			;;
+	local ok=0 name
+	# (A few passes over the whole tree rather than a process per file:
+	# the tree has hundreds of files.)
+	# Every example is shown on a page, every golden too (or, for the
+	# golden of a version or backend of its own, has its reason beside
+	# it), and every chart is drawn.
+	grep -ohE '[@\\](snippet|include)(\{[a-z]+\})? +[a-z0-9_]+\.c|[@\\](verbinclude|mscfile) +[^ ]+' doc/*.dox |
+		awk '{ print $NF }' | sort -u >"$tmp.shown"
+	for name in examples/*.c tests/golden/*.out tests/golden/*.valgrind \
+		    tests/golden/*.msc; do
+		[ -e "$name" ] || continue
+		case $name in
+		*@*)	[ -s "${name%.*}.why" ] ||
+				{ echo "$name has no ${name%.*}.why"; ok=1; }
+			continue ;;
 		esac
-		if ! grep -qE "[@\\]verbinclude +${g##*/}\$" doc/*.dox; then
-			echo "$g is not shown on any page (\\verbinclude)"
-			ok=1
-		fi
+		echo "${name##*/}"
+	done | sort -u >"$tmp.files"
+	for name in $(comm -23 "$tmp.files" "$tmp.shown"); do
+		echo "$name is not shown on any page (\\snippet, \\include, \\verbinclude or \\mscfile)"
+		ok=1
 	done
 	# The examples share the command-line block [backend] word for word
 	# (each example stays one file to copy): a change to one copy must
-	# reach them all.
-	for e in $examples; do
-		sed -n '/\/\*! \[backend\] \*\//,/\/\*! \[backend\] \*\//p' \
-			"examples/$e.c" >"$tmp/block.$e"
-		[ -s "$tmp/block.$e" ] || rm "$tmp/block.$e"
-	done
-	first=$(ls "$tmp"/block.* 2>/dev/null | head -n 1)
-	for g in "$tmp"/block.*; do
-		[ -e "$g" ] || continue
-		if ! cmp -s "$first" "$g"; then
-			echo "examples/${g##*/block.}.c: its [backend] block differs from examples/${first##*/block.}.c's"
-			ok=1
-		fi
-	done
+	# reach them all. And each snippet tag opens and closes a region
+	# exactly once.
+	awk '
+		FNR == 1 { on = 0; block = "" }
+		/\/\*! \[backend\] \*\// { on = !on; if (!on) blocks[FILENAME] = block }
+		on { block = block $0 "\n" }
+		{
+			line = $0
+			while (match(line, /\/\*! \[[^]]*\] \*\//)) {
+				tags[FILENAME SUBSEP substr(line, RSTART, RLENGTH)]++
+				line = substr(line, RSTART + RLENGTH)
+			}
+		}
+		END {
+			for (f in blocks) {
+				if (first == "") { first = f; ref = blocks[f] }
+				if (blocks[f] != ref) {
+					print f ": its [backend] block differs from the one in " first
+					bad = 1
+				}
+			}
+			for (k in tags) if (tags[k] != 2) {
+				split(k, kf, SUBSEP)
+				print kf[1] ": snippet marker " kf[2] " appears " tags[k] " times, not 2"
+				bad = 1
+			}
+			exit bad
+		}' examples/*.c || ok=1
 	# Every page of the learning path but the chapter pages shows an
 	# output.
-	for g in $(sh doc/nav.sh --path | grep -v '^chapter_'); do
-		if ! awk -v p="$g" '
-			/^@page[ \t]/ { on = ($2 == p) }
-			on && /[@\\]verbinclude / { found = 1 }
-			on && /\*\// { on = 0 }
-			END { exit !found }' doc/*.dox; then
-			echo "the page $g shows no output (\\verbinclude)"
-			ok=1
-		fi
-	done
-	# Each snippet tag opens and closes a region exactly once.
-	for e in $examples; do
-		grep -o '/\*! \[[^]]*\] \*/' "examples/$e.c" | sort | uniq -c |
-			awk -v f="examples/$e.c" '$1 != 2 {
-				print f ": snippet marker " $2 " " $3 " " $4 " appears " $1 " times, not 2"
-				bad = 1 } END { exit bad }' || ok=1
-	done
+	sh doc/nav.sh --path | grep -v '^chapter_' >"$tmp.path"
+	awk '
+		NR == FNR { want[$1] = 1; next }
+		/^@page[ \t]/ { page = $2 }
+		/[@\\]verbinclude / { shows[page] = 1 }
+		/\*\// { page = "" }
+		END {
+			for (p in want) if (!(p in shows)) {
+				print "the page " p " shows no output (\\verbinclude)"
+				bad = 1
+			}
+			exit bad
+		}' "$tmp.path" doc/*.dox || ok=1
 	# A claim must open its paragraph: \xrefitem takes the paragraph
 	# to its end, so one inside a list item swallows the items after it.
 	awk 'FNR == 1 { prev = "" }
@@ -261,21 +304,21 @@ lint_pages() {
 	grep -ohE '\\(claim[a-z0-9]*|tested)\{[a-z0-9_,.@\\]+\}' doc/*.dox |
 		tr -d '\\' |
 		sed 's/^claimgolden{/claim{golden:/; s/.*{\(.*\)}/\1/' |
-		tr ',' '\n' | sort -u >"$tmp/cited"
+		tr ',' '\n' | sort -u >"$tmp.cited"
 	sed -n 's/^[[:space:]]*T(\([a-z0-9_]*\)),$/\1/p' tests/test_*.c |
-		sort >"$tmp/tests.all"
+		sort >"$tmp.tests.all"
 	# A test's name is its anchor on the page of the claim tests: one
 	# name, one test, in all the files.
-	for name in $(uniq -d "$tmp/tests.all"); do
+	for name in $(uniq -d "$tmp.tests.all"); do
 		echo "two tests are named $name: $(grep -l "T($name)" tests/test_*.c | tr '\n' ' ')"
 		ok=1
 	done
-	uniq "$tmp/tests.all" >"$tmp/tests"
-	if [ ! -s "$tmp/cited" ] || [ ! -s "$tmp/tests" ]; then
+	uniq "$tmp.tests.all" >"$tmp.tests"
+	if [ ! -s "$tmp.cited" ] || [ ! -s "$tmp.tests" ]; then
 		echo "found no \\claim in doc/*.dox or no T(test) in tests/test_*.c"
 		ok=1
 	fi
-	for name in $(comm -23 "$tmp/cited" "$tmp/tests"); do
+	for name in $(comm -23 "$tmp.cited" "$tmp.tests"); do
 		case $name in
 		golden:*@*)
 			# golden:NAME@QUALIFIER, a claim checked by the golden a
@@ -295,11 +338,11 @@ lint_pages() {
 		esac
 		ok=1
 	done
-	for name in $(comm -13 "$tmp/cited" "$tmp/tests"); do
+	for name in $(comm -13 "$tmp.cited" "$tmp.tests"); do
 		echo "tests/test_*.c has $name, but no page cites it with \\claim"
 		ok=1
 	done
-	[ $ok -eq 0 ] && echo "$(wc -l <"$tmp/cited") claims cited, $(wc -l <"$tmp/tests") claim tests"
+	[ $ok -eq 0 ] && echo "$(wc -l <"$tmp.cited") claims cited, $(wc -l <"$tmp.tests") claim tests"
 	return $ok
 }
 
@@ -357,16 +400,19 @@ valgrind_clean() {
 	echo "\$ valgrind ${vg_opts[*]} --suppressions=tests/valgrind.supp $bin"
 	# --child-silent-after-fork: queue_untrigger's children abort on
 	# purpose, with their memory still allocated.
+	# --read-inline-info=no: a fifth of valgrind's start-up, which is
+	# most of a run; only the names of inlined frames are lost.
 	timeout -k 2 $((TEST_TIMEOUT * 6)) valgrind -q --error-exitcode=99 \
+		--read-inline-info=no \
 		--child-silent-after-fork=yes \
 		--leak-check=full --errors-for-leak-kinds=definite,possible \
 		--show-leak-kinds=definite,possible \
 		--suppressions=tests/valgrind.supp "${vg_opts[@]}" \
-		"$bin" >/dev/null 2>"$tmp/vg" </dev/null
+		"$bin" >/dev/null 2>"$tmp.vg" </dev/null
 	status=$?
 	echo "expected: exit status 0 and no report; came: exit status $status"
-	cat "$tmp/vg"
-	[ "$status" -eq 0 ] && [ ! -s "$tmp/vg" ]
+	cat "$tmp.vg"
+	[ "$status" -eq 0 ] && [ ! -s "$tmp.vg" ]
 }
 
 # asan_check SUITE NAME: the golden output and a clean stderr; for a
@@ -379,7 +425,7 @@ asan_check() {
 	echo "\$ $bin"
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		timeout -k 2 $((TEST_TIMEOUT * 3)) "$bin" \
-		>"$tmp/asan.out" 2>"$tmp/asan.err" </dev/null
+		>"$tmp.asan.out" 2>"$tmp.asan.err" </dev/null
 	status=$?
 	if [ "$e" = pitfall_teardown_order ]; then
 		# Its bad accesses happen inside libtevent, which is not built
@@ -388,9 +434,9 @@ asan_check() {
 	elif lesson_error "$e"; then
 		echo "expected: ASan reports heap-use-after-free, nonzero exit status"
 		echo "came: exit status $status"
-		head -n 5 "$tmp/asan.err"
+		head -n 5 "$tmp.asan.err"
 		[ "$status" -ne 0 ] &&
-			grep -q 'ERROR: AddressSanitizer: heap-use-after-free' "$tmp/asan.err"
+			grep -q 'ERROR: AddressSanitizer: heap-use-after-free' "$tmp.asan.err"
 		return
 	fi
 	suite "$1"
@@ -398,10 +444,10 @@ asan_check() {
 	[ -f "$golden" ] || golden=tests/golden/$e.out
 	echo "expected: exit status 0, the golden output, nothing on stderr"
 	echo "came: exit status $status"
-	cat "$tmp/asan.err"
+	cat "$tmp.asan.err"
 	diff -u --label "expected ($golden)" --label "actual" \
-		"$golden" "$tmp/asan.out" &&
-		[ "$status" -eq 0 ] && [ ! -s "$tmp/asan.err" ]
+		"$golden" "$tmp.asan.out" &&
+		[ "$status" -eq 0 ] && [ ! -s "$tmp.asan.err" ]
 }
 
 # tsan_check NAME: built with ThreadSanitizer, the golden output and
@@ -412,14 +458,14 @@ tsan_check() {
 	echo "\$ $bin"
 	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
 		timeout -k 2 $((TEST_TIMEOUT * 3)) "$bin" \
-		>"$tmp/tsan.out" 2>"$tmp/tsan.err" </dev/null
+		>"$tmp.tsan.out" 2>"$tmp.tsan.err" </dev/null
 	status=$?
 	echo "expected: exit status 0, the golden output, nothing on stderr"
 	echo "came: exit status $status"
-	cat "$tmp/tsan.err"
+	cat "$tmp.tsan.err"
 	diff -u --label "expected (tests/golden/$1.out)" --label "actual" \
-		"tests/golden/$1.out" "$tmp/tsan.out" &&
-		[ "$status" -eq 0 ] && [ ! -s "$tmp/tsan.err" ]
+		"tests/golden/$1.out" "$tmp.tsan.out" &&
+		[ "$status" -eq 0 ] && [ ! -s "$tmp.tsan.err" ]
 }
 
 # memory SUITE NAME: valgrind on that tevent (with the options
@@ -448,11 +494,11 @@ leaks() {
 	built "build/examples/$1" || return 1
 	echo "\$ LD_PRELOAD=build/leakcheck.so build/examples/$1"
 	LD_PRELOAD=$PWD/build/leakcheck.so timeout -k 2 "$TEST_TIMEOUT" \
-		"build/examples/$1" >/dev/null 2>"$tmp/leaks" </dev/null
+		"build/examples/$1" >/dev/null 2>"$tmp.leaks" </dev/null
 	status=$?
 	echo "expected: exit status 0, nothing left; came: exit status $status"
-	cat "$tmp/leaks"
-	[ "$status" -eq 0 ] && [ ! -s "$tmp/leaks" ]
+	cat "$tmp.leaks"
+	[ "$status" -eq 0 ] && [ ! -s "$tmp.leaks" ]
 }
 
 # ---- the site ----------------------------------------------------------
@@ -485,11 +531,11 @@ browser() {
 		return 1
 	fi
 	timeout -k 5 600 node tests/site/check-site.mjs build/html \
-		build/site-check >"$tmp/browser" 2>&1
+		build/site-check >"$tmp.browser" 2>&1
 	status=$?
-	grep -c '^ok - ' "$tmp/browser" | sed 's/$/ checks passed/'
-	grep '^not ok - \|^# ' "$tmp/browser"
-	[ "$status" -eq 0 ] && grep -q '^# screenshot' "$tmp/browser"
+	grep -c '^ok - ' "$tmp.browser" | sed 's/$/ checks passed/'
+	grep '^not ok - \|^# ' "$tmp.browser"
+	[ "$status" -eq 0 ] && grep -q '^# screenshot' "$tmp.browser"
 }
 
 # ---- performance -------------------------------------------------------
@@ -499,11 +545,11 @@ browser() {
 perf_ir() {
 	local status
 	built build/bench/ir_queue || return 1
-	bash tests/bench/ir-check.sh >"$tmp/ir" 2>&1
+	bash tests/bench/ir-check.sh >"$tmp.ir" 2>&1
 	status=$?
-	cat "$tmp/ir"
+	cat "$tmp.ir"
 	if [ "$status" -eq 77 ]; then
-		skip "$(tail -n 1 "$tmp/ir")"
+		skip "$(tail -n 1 "$tmp.ir")"
 	fi
 	return "$status"
 }
@@ -532,7 +578,13 @@ run() {
 		;;
 	browser) browser ;;
 	build) build "" "$2" ;;
-	copy-build) copy_build "$2" ;;
+	copy-build)
+		if [ "$2" = canonical ]; then
+			copy_build_canonical
+		else
+			copy_build "$2"
+		fi
+		;;
 	golden) golden "" "$2" ;;
 	args) args "" "$2" ;;
 	claims) claims "" "$2" ;;
@@ -584,11 +636,11 @@ run() {
 }
 
 start=${EPOCHREALTIME/./}
-run "$name" >"$tmp/log" 2>&1
+run "$name" >"$log" 2>&1
 status=$?
 ms=$(((${EPOCHREALTIME/./} - start) / 1000))
 if [ "$status" -eq 77 ]; then
-	read -r why <"$tmp/skip"
+	read -r why <"$tmp.skip"
 	result="SKIP $name: $why"
 elif [ "$status" -eq 0 ]; then
 	result="PASS $name"
@@ -597,25 +649,21 @@ else
 fi
 
 if [ -z "${CHECK_DIR:-}" ]; then
-	cat "$tmp/log"
+	cat "$log"
 	echo "$result"
 	[ "$status" -ne 0 ] && [ "$status" -ne 77 ] && exit 1
 	exit 0
 fi
 
-# Under make check: record, then one line of progress. The count of
-# tests done is the length of a file each test appends its status to.
-out=$CHECK_DIR/${name//:/\/}
-mkdir -p "${out%/*}"
-mv "$tmp/log" "$out.log"
-# The CPU time of the test (this shell and its processes: user and
-# system, as the builtin times prints them), for the measurements of
-# the suite (tests/summary.sh).
-times >"$out.times"
-{ read -r shell_cpu; read -r cpu; } <"$out.times"
-rm -f "$out.times"
-cpu="$shell_cpu $cpu"
-printf '%s\n%s ms\n%s cpu\n' "$result" "$ms" "$cpu" >"$out.res"
+# Under make check: record, then one line of progress. The result file
+# holds the status line, the wall time, and the CPU time of the test
+# (this shell and its processes, as the builtin times prints them: for
+# the measurements of tests/summary.sh). The count of tests done is the
+# length of a file each test appends its status to.
+{
+	printf '%s\n%s ms\n' "$result" "$ms"
+	times
+} >"$out.res"
 echo "${result%% *}" >>"$CHECK_DIR/.count"
 mapfile -t done_list <"$CHECK_DIR/.count"
 failed_n=0

@@ -16,7 +16,8 @@
 #   browser:site               every page in headless Chromium
 #   build:NAME                 an example or a claim-test file compiles
 #   copy-build:NAME            an example builds from a copy, as a reader
-#                              builds it
+#                              builds it (copy-build:canonical runs the
+#                              command most examples give)
 #   golden:NAME                its output equals its golden file
 #   args:NAME                  it rejects bad arguments
 #   claims:FILE                the claim tests of tests/FILE.c
@@ -27,7 +28,7 @@
 #   valgrind:NAME, asan:NAME, leaks:NAME, oom:NAME
 #   tsan:NAME                  ThreadSanitizer, for the examples with
 #                              threads (thread_*, pitfall_thread_*)
-#   repeat:NAME                twenty runs at once on each backend
+#   repeat:NAME                five runs at once on each backend
 #   perf:ir-queue              the instructions per request of the queue
 #                              path stay within 2% of their baseline
 #                              (tests/bench/ir-check.sh)
@@ -60,6 +61,7 @@ patterns=($*)
 	for e in $examples; do echo "oom:$e"; done
 	for e in $examples; do echo "repeat:$e"; done
 	for e in $examples $tests; do echo "build:$e"; done
+	echo copy-build:canonical
 	for e in $examples; do echo "copy-build:$e"; done
 	for e in $examples; do echo "golden:$e"; done
 	for e in $examples; do echo "args:$e"; done

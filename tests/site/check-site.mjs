@@ -1,15 +1,26 @@
-// make check-site: the built site, in a real browser.
+// make check-site: the built site, read as files and in a real browser.
 //
 //   node tests/site/check-site.mjs HTML_DIR OUT_DIR
 //
-// Serves HTML_DIR on 127.0.0.1, opens every page reachable from the main
-// page in headless Chromium (Debian's, /usr/bin/chromium) and checks:
-// no console error or page error, no failed or off-site request (the site
-// must work offline), every image loaded, every link and anchor leads
-// somewhere, no empty code listing. Then it types tevent_queue_add into
-// the search box and follows the first hit, and saves a screenshot of the
-// tutorial page in OUT_DIR. Prints one "ok - NAME" or "not ok - NAME"
-// line per check, with "# " lines of detail; exits 1 if any failed.
+// Every page reachable from the main page is read as a file: every link
+// and anchor leads somewhere, every image, script and style sheet is a
+// file of the site (it must work offline), no code listing is empty, and
+// every page that doc/*.dox makes is reachable. The reference entry of
+// every function the chapters teach (HTML_DIR/../gen/taught.txt) and of
+// every queue function lists its examples.
+//
+// Then HTML_DIR is served on 127.0.0.1 and headless Chromium (Debian's,
+// /usr/bin/chromium) opens a page of each kind (the main page, every
+// chapter page, the tutorial, the reference and the generated pages, an
+// example): no console error or page error, no failed request and none to
+// another host, every image shown. It types tevent_queue_add into the
+// search box and follows the first hit, and saves a screenshot of the
+// tutorial page in OUT_DIR. (Opening every page in the browser took most
+// of the test suite's time, and the pages of one kind run the same
+// scripts.)
+//
+// Prints one "ok - NAME" or "not ok - NAME" line per check, with "# "
+// lines of detail; exits 1 if any failed.
 //
 // SPDX-License-Identifier: MIT-0
 
@@ -24,6 +35,154 @@ if (!htmlDir || !outDir) {
 	process.exit(2);
 }
 fs.mkdirSync(outDir, { recursive: true });
+
+let failed = 0;
+function report(name, problems) {
+	if (problems.length === 0) {
+		console.log(`ok - ${name}`);
+		return;
+	}
+	failed += 1;
+	console.log(`not ok - ${name}`);
+	for (const p of problems.slice(0, 20)) {
+		console.log(`# ${p}`);
+	}
+	if (problems.length > 20) {
+		console.log(`# ... and ${problems.length - 20} more`);
+	}
+}
+
+// ---- every page, as a file ---------------------------------------------
+
+const read = (file) => fs.readFileSync(path.join(htmlDir, file), 'utf8');
+const decode = (s) => s.replace(/&amp;/g, '&').replace(/&quot;/g, '"');
+
+// The attributes of one kind in a page's text.
+function attrs(text, tag, attr) {
+	const re = new RegExp(`<${tag}\\b[^>]*\\s${attr}="([^"]*)"`, 'gi');
+	return [...text.matchAll(re)].map((m) => decode(m[1]));
+}
+
+const pages = new Map();	// file -> text
+const ids = new Map();		// file -> Set of ids
+const queue = ['index.html'];
+const seen = new Set(queue);
+const linkProblems = [];
+const loadProblems = [];
+const emptyListings = [];
+while (queue.length > 0) {
+	const file = queue.shift();
+	if (!fs.existsSync(path.join(htmlDir, file))) {
+		continue;	// reported with the links below
+	}
+	const text = read(file);
+	pages.set(file, text);
+	ids.set(file, new Set([
+		...[...text.matchAll(/\sid="([^"]*)"/g)].map((m) => decode(m[1])),
+		...[...text.matchAll(/<a\s[^>]*name="([^"]*)"/g)].map((m) => decode(m[1])),
+	]));
+	// What a page loads must be a file of the site.
+	for (const src of [...attrs(text, 'img', 'src'), ...attrs(text, 'script', 'src'),
+			   ...attrs(text, 'iframe', 'src'), ...attrs(text, 'object', 'data'),
+			   ...attrs(text, 'link', 'href')]) {
+		if (/^(data|about|javascript):/.test(src)) {
+			continue;
+		}
+		if (/^[a-z]+:/i.test(src) || src.startsWith('//')) {
+			loadProblems.push(`${file} loads ${src} from another host`);
+		} else if (!fs.existsSync(path.join(htmlDir, src.split(/[?#]/)[0]))) {
+			loadProblems.push(`${file} loads ${src}: no such file`);
+		}
+	}
+	// A code listing with no text in it.
+	for (const m of text.matchAll(/<div class="fragment">([\s\S]*?)<\/div><!-- fragment -->/g)) {
+		if (m[1].replace(/<[^>]*>/g, '').trim() === '') {
+			emptyListings.push(file);
+		}
+	}
+	for (const href of attrs(text, 'a', 'href')) {
+		if (/^[a-z]+:/i.test(href) || href.startsWith('//') || href.startsWith('javascript')) {
+			continue;	// another site: a link, nothing loaded
+		}
+		const [target] = href.split('#');
+		if (target === '') {
+			continue;
+		}
+		if (target.endsWith('.html') && !seen.has(target)) {
+			seen.add(target);
+			queue.push(target);
+		}
+	}
+}
+for (const [file, text] of pages) {
+	for (const href of attrs(text, 'a', 'href')) {
+		if (/^[a-z]+:/i.test(href) || href.startsWith('//') || href.startsWith('javascript')) {
+			continue;
+		}
+		const [target, frag] = href.split('#');
+		const to = target === '' ? file : target;
+		if (!fs.existsSync(path.join(htmlDir, to))) {
+			linkProblems.push(`${file} -> ${href}: no such file`);
+		} else if (frag && ids.has(to) && !ids.get(to).has(frag)) {
+			linkProblems.push(`${file} -> ${href}: no such anchor`);
+		}
+	}
+}
+report(`links and anchors of the ${pages.size} pages reachable from the main page`,
+       [...new Set(linkProblems)]);
+report('offline: every image, script and style sheet is a file of the site',
+       [...new Set(loadProblems)]);
+report('no empty code listing', emptyListings);
+
+// Every page Doxygen made from doc/*.dox is reachable from the main page.
+{
+	const unreachable = [];
+	for (const dox of fs.readdirSync('doc').filter((f) => f.endsWith('.dox'))) {
+		const text = fs.readFileSync(path.join('doc', dox), 'utf8');
+		for (const m of text.matchAll(/@page\s+(\w+)/g)) {
+			if (!seen.has(`${m[1]}.html`)) {
+				unreachable.push(`${m[1]} (doc/${dox})`);
+			}
+		}
+	}
+	report('every page reachable from the main page', unreachable);
+}
+
+// Each function the chapters teach (written by tests/taught.sh at the
+// site's build) and each queue function: its reference entry, on any
+// group page, lists the examples that use it.
+{
+	const taught = new Set(fs.readFileSync(path.join(htmlDir, '..', 'gen', 'taught.txt'),
+					       'utf8').split('\n').filter((l) => l !== ''));
+	const found = new Set();
+	const missing = [];
+	for (const file of fs.readdirSync(htmlDir).filter((f) => /^group__.*\.html$/.test(f))) {
+		// each entry: its title, then its documentation, up to the next
+		const parts = read(file).split('<h2 class="memtitle">').slice(1);
+		for (const part of parts) {
+			const name = part.slice(0, part.indexOf('</h2>'))
+				.replace(/<[^>]*>/g, '').replace(/&[#\w]+;/g, '')
+				.replace(/[^\w]/g, '');
+			if (!taught.has(name) &&
+			    !/^tevent_(queue_|[gs]et_trace_queue)\w+$/.test(name)) {
+				continue;
+			}
+			found.add(name);
+			if (!/<dl class="section examples">[\s\S]*?<a /.test(part)) {
+				missing.push(`${name}() (${file})`);
+			}
+		}
+	}
+	for (const name of taught) {
+		if (!found.has(name)) {
+			missing.push(`${name}() has no reference entry on a group page`);
+		}
+	}
+	report(`reference entries of the ${taught.size} taught functions list their examples`,
+	       missing);
+}
+
+// ---- pages of each kind, in a browser ----------------------------------
 
 const TYPES = {
 	'.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css',
@@ -49,22 +208,6 @@ const server = http.createServer((req, res) => {
 await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
 const origin = `http://127.0.0.1:${server.address().port}`;
 
-let failed = 0;
-function report(name, problems) {
-	if (problems.length === 0) {
-		console.log(`ok - ${name}`);
-		return;
-	}
-	failed += 1;
-	console.log(`not ok - ${name}`);
-	for (const p of problems.slice(0, 20)) {
-		console.log(`# ${p}`);
-	}
-	if (problems.length > 20) {
-		console.log(`# ... and ${problems.length - 20} more`);
-	}
-}
-
 const browser = await chromium.launch({
 	executablePath: '/usr/bin/chromium',
 	args: ['--no-sandbox', '--disable-gpu', '--disable-quic',
@@ -85,13 +228,14 @@ await context.route('**/*', (route) => {
 	return route.abort();
 });
 
-// Crawl from the main page, breadth first, over same-site .html links.
-const queue = [`${origin}/index.html`];
-const seen = new Set(queue);
-const anchors = new Map();	// page url -> Set of ids on it
-const links = [];		// [from, to] for every internal link
-const pageProblems = new Map();
-
+// A page of each kind: the main page, the chapters, the tutorial, the
+// generated pages, a reference group, an example's page.
+const sample = ['index.html', 'tevent_queue_tutorial.html', 'claim_tests.html',
+		'claims.html', 'queue_compat.html', 'performance.html',
+		'header_audit.html', 'api_reference.html', 'queue_testing.html',
+		'pitfalls_all.html', 'debugging.html', 'group__tevent__queue.html',
+		'queue_serialized_8c-example.html',
+		...[...seen].filter((f) => f.startsWith('chapter_')).sort()];
 const crawler = await context.newPage();
 let problems = [];
 crawler.on('console', (msg) => {
@@ -114,130 +258,30 @@ crawler.on('requestfailed', (req) => {
 		problems.push(`request failed (${why}): ${req.url()}`);
 	}
 });
-while (queue.length > 0) {
-	const url = queue.shift();
-	const page = crawler;
+for (const file of sample) {
 	problems = [];
-	await page.goto(url, { waitUntil: 'load' });
-	await page.waitForTimeout(50);
-
-	const facts = await page.evaluate(() => {
-		// Images that show no pixels yet: a hidden SVG without a size,
-		// one that JavaScript added late, or a missing file. The
-		// check below fetches each to tell them apart.
-		const imgs = [...document.querySelectorAll('img[src]')]
-			.filter((i) => !i.complete || i.naturalWidth === 0)
-			.map((i) => i.getAttribute('src'));
-		const frames = [...document.querySelectorAll('iframe[src$=".svg"]')]
-			.map((f) => f.getAttribute('src'));
-		const empty = [...document.querySelectorAll('div.fragment, pre.fragment')]
-			.filter((f) => f.textContent.trim() === '').length;
-		const hrefs = [...document.querySelectorAll('a[href]')]
-			.map((a) => a.href);
-		const ids = [...document.querySelectorAll('[id], a[name]')]
-			.map((e) => e.id || e.getAttribute('name'));
-		return { imgs, frames, empty, hrefs, ids };
-	});
-	for (const src of [...facts.imgs, ...facts.frames]) {
-		const r = await page.request.get(new URL(src, url).href);
+	if (!seen.has(file)) {
+		report(`page ${file} in a browser`, ['not reachable from the main page']);
+		continue;
+	}
+	await crawler.goto(`${origin}/${file}`, { waitUntil: 'load' });
+	await crawler.waitForTimeout(50);
+	// Images that show no pixels: a missing file, or an SVG that did not
+	// load.
+	const blank = await crawler.evaluate(() =>
+		[...document.querySelectorAll('img[src]')]
+			.filter((i) => i.complete && i.naturalWidth === 0)
+			.map((i) => i.getAttribute('src')));
+	for (const src of blank) {
+		const r = await crawler.request.get(new URL(src, `${origin}/${file}`).href);
 		if (!r.ok()) {
 			problems.push(`image or diagram missing: ${src}`);
 		}
 	}
-	if (facts.empty > 0) {
-		problems.push(`${facts.empty} empty code listing(s)`);
-	}
-	anchors.set(url.split('#')[0], new Set(facts.ids));
-	for (const href of facts.hrefs) {
-		if (!href.startsWith(origin)) {
-			continue;
-		}
-		links.push([url, href]);
-		const target = href.split('#')[0];
-		if (target.endsWith('.html') && !seen.has(target)) {
-			seen.add(target);
-			queue.push(target);
-		}
-	}
-	pageProblems.set(url, problems);
+	report(`page ${file} in a browser`, problems);
 }
 await crawler.close();
-
-for (const [url, problems] of pageProblems) {
-	report(`page ${url.slice(origin.length + 1)}`, problems);
-}
-
-// Every link leads to a file that exists, and to an anchor that exists.
-const broken = [];
-for (const [from, to] of links) {
-	const [target, frag] = to.split('#');
-	const file = path.join(htmlDir, decodeURIComponent(new URL(target).pathname));
-	if (!fs.existsSync(file)) {
-		broken.push(`${from.slice(origin.length + 1)} -> ${to.slice(origin.length + 1)}: no such file`);
-		continue;
-	}
-	if (frag && target.endsWith('.html') && anchors.has(target) &&
-	    !anchors.get(target).has(decodeURIComponent(frag))) {
-		broken.push(`${from.slice(origin.length + 1)} -> ${to.slice(origin.length + 1)}: no such anchor`);
-	}
-}
-report('links and anchors', [...new Set(broken)]);
 report('offline: nothing loaded from another host', [...offsite]);
-
-// Every page Doxygen made from doc/*.dox is reachable from the main page.
-const unreachable = [];
-for (const dox of fs.readdirSync('doc').filter((f) => f.endsWith('.dox'))) {
-	const text = fs.readFileSync(path.join('doc', dox), 'utf8');
-	for (const m of text.matchAll(/@page\s+(\w+)/g)) {
-		const url = `${origin}/${m[1]}.html`;
-		if (!seen.has(url)) {
-			unreachable.push(`${m[1]} (doc/${dox})`);
-		}
-	}
-}
-report('every page reachable from the main page', unreachable);
-
-// Each function the chapters teach (build/gen/taught.txt, written by
-// tests/taught.sh at the site's build) and each queue function: its
-// reference entry lists the examples that use it.
-{
-	const taughtFile = path.join(htmlDir, '..', 'gen', 'taught.txt');
-	const taught = new Set(fs.readFileSync(taughtFile, 'utf8').split('\n')
-		.filter((l) => l !== ''));
-	const missing = [];
-	let checked = 0;
-	const page = await context.newPage();
-	const groups = fs.readdirSync(htmlDir)
-		.filter((f) => /^group__.*\.html$/.test(f))
-		.map((f) => f.replace(/\.html$/, ''));
-	for (const group of groups) {
-		await page.goto(`${origin}/${group}.html`);
-		const entries = await page.evaluate(() =>
-			[...document.querySelectorAll('h2.memtitle')].map((h) => {
-				const doc = h.nextElementSibling;
-				return {
-					name: h.textContent.replace(/[^\w]/g, ''),
-					examples: !!(doc && doc.querySelector(
-						'dl.section.examples a')),
-				};
-			}));
-		for (const e of entries) {
-			if (!taught.has(e.name) &&
-			    !/^tevent_(queue_|[gs]et_trace_queue)\w+$/.test(e.name)) {
-				continue;
-			}
-			checked += 1;
-			if (!e.examples) {
-				missing.push(`${e.name}() (${group}.html)`);
-			}
-		}
-	}
-	if (checked < taught.size) {
-		missing.push(`only ${checked} of the ${taught.size} taught functions have a reference entry on the group pages`);
-	}
-	report('reference entries of the taught functions list their examples', missing);
-	await page.close();
-}
 
 // Search: type a function name into the search box and follow the hit.
 {
@@ -294,5 +338,5 @@ report('every page reachable from the main page', unreachable);
 
 await browser.close();
 server.close();
-console.log(`# ${seen.size} pages opened`);
+console.log(`# ${pages.size} pages read, ${sample.length} opened in the browser`);
 process.exit(failed > 0 ? 1 : 0);
