@@ -238,11 +238,8 @@ needs_oom = $(B)/examples/$(call w,2,$(1)) $(B)/asan/$(call w,2,$(1)) \
 needs_repeat = $(B)/examples/$(call w,2,$(1))
 needs_versions = $(call vneeds_$(call w,3,$(1)),$(B)/v/$(call w,2,$(1)),$(1))
 vneeds_backends = $(1)/backends
-vneeds_build = $(call bin_of,$(1),$(call w,4,$(2)))
-vneeds_golden = $(1)/examples/$(call w,4,$(2))
 vneeds_claims = $(1)/tests/$(call w,4,$(2))
-vneeds_args = $(1)/examples/$(call w,4,$(2))
-vneeds_memory = $(1)/examples/$(call w,4,$(2)) \
+vneeds_example = $(1)/examples/$(call w,4,$(2)) \
 	$(call vg_of,$(1),$(call w,4,$(2)))
 
 $(R)/%.res: $$(call needs,$$*) FORCE | check-start

@@ -51,6 +51,25 @@ tally() {
 	done
 }
 
+# subtally SUITE CHECK: the same, for one check of the tests
+# versions:SUITE:example:NAME, from the line "CHECK: RESULT" of each's
+# report.
+subtally() {
+	local n line
+	pass=0 fail=0 skip=0 none=0
+	for n in $examples; do
+		line=
+		[ ! -f "$R/versions/$1/example/$n.log" ] ||
+			line=$(grep -m1 "^$2: " "$R/versions/$1/example/$n.log")
+		case ${line#"$2": } in
+		PASS) pass=$((pass + 1)) ;;
+		FAIL) fail=$((fail + 1)) ;;
+		SKIP*) skip=$((skip + 1)) ;;
+		*) none=$((none + 1)) ;;
+		esac
+	done
+}
+
 # cell TOTAL: a table cell for the last tally.
 cell() {
 	if [ "$none" -eq "$1" ]; then
@@ -95,8 +114,12 @@ for s in "" $SUITES; do
 		p=versions:$s:
 	fi
 	echo "<tr><td>$what</td>"
-	# shellcheck disable=SC2086
-	tally "${p}build" $examples
+	if [ -z "$s" ]; then
+		# shellcheck disable=SC2086
+		tally build $examples
+	else
+		subtally "$s" build
+	fi
 	cell "$n_examples"
 	if [ -z "$s" ]; then
 		# the default backend, and every backend
@@ -109,8 +132,7 @@ for s in "" $SUITES; do
 		fail=$((fail + b_fail))
 		none=$((none > b_none ? none : b_none))
 	else
-		# shellcheck disable=SC2086
-		tally "${p}golden" $examples
+		subtally "$s" golden
 	fi
 	cell "$n_examples"
 	if [ -z "$s" ]; then
@@ -118,8 +140,12 @@ for s in "" $SUITES; do
 	else
 		echo "<td>$(claim_counts "${p}claims")</td>"
 	fi
-	# shellcheck disable=SC2086
-	tally "${p}args" $examples
+	if [ -z "$s" ]; then
+		# shellcheck disable=SC2086
+		tally args $examples
+	else
+		subtally "$s" args
+	fi
 	cell "$n_examples"
 	if [ -z "$s" ]; then
 		checker="valgrind and ASan/UBSan"
@@ -134,8 +160,7 @@ for s in "" $SUITES; do
 	else
 		checker=$(cat "build/versions/$s/memcheck")
 		[ "$checker" = none ] && checker="none (valgrind could not be set up for this glibc's loader)"
-		# shellcheck disable=SC2086
-		tally "${p}memory" $examples
+		subtally "$s" memory
 		echo "<td>$checker: $(cell "$n_examples" | sed 's|</*td>||g')</td>"
 	fi
 	echo "</tr>"

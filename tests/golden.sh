@@ -147,6 +147,45 @@ judge() {
 	return $ok
 }
 
+# run_batch LABEL:BACKEND...: runs of the example at once, one on each
+# backend named, each one process, under one timeout(1) for them all
+# (these parts start thousands of runs, and each process costs); a
+# run's stdout, stderr and exit status in $tmp/LABEL.out, .err and
+# .status (124 if the timeout stopped it).
+run_batch() {
+	local spec
+	timeout -k 2 "$timeout_s" bash -c '
+		bin=$1 dir=$2
+		shift 2
+		for spec in "$@"; do
+			"$bin" -b "${spec#*:}" >"$dir/${spec%%:*}.out" \
+				2>"$dir/${spec%%:*}.err" </dev/null &
+			pids+=($!)
+			labels+=("${spec%%:*}")
+		done
+		for i in "${!pids[@]}"; do
+			wait "${pids[i]}"
+			echo $? >"$dir/${labels[i]}.status"
+		done' _ "$bin" "$tmp" "$@" 2>/dev/null
+	for spec in "$@"; do
+		[ -f "$tmp/${spec%%:*}.status" ] ||
+			echo 124 >"$tmp/${spec%%:*}.status"
+	done
+}
+
+# same OUT BACKEND: the run is its golden, compared in the shell (no
+# process): output, exit status, empty stderr.
+same() {
+	local golden expected got want status
+	golden_file out "$2"
+	expected_status "$golden"
+	[ -f "$golden" ] || return 1
+	IFS= read -r -d '' want <"$golden"
+	IFS= read -r -d '' got <"$1.out"
+	read -r status <"$1.status"
+	[ "$got" = "$want" ] && [ "$status" -eq "$expected" ] && [ ! -s "$1.err" ]
+}
+
 # run_valgrind: the reduced report of a valgrind run, in $tmp/vg.
 run_valgrind() {
 	[ -x "$dir/vg/$name" ] || return 1
@@ -217,41 +256,30 @@ check)
 	exit $ok
 	;;
 backends)
+	# One run on each backend, all at once.
+	specs=()
 	for b in $BACKENDS; do
-		run_example "$tmp/$b" "$b" &
+		specs+=("$b:$b")
 	done
-	wait
+	run_batch "${specs[@]}"
 	ok=0
 	for b in $BACKENDS; do
-		judge "$tmp/$b" "$b" || ok=1
+		same "$tmp/$b" "$b" || { judge "$tmp/$b" "$b"; ok=1; }
 	done
 	[ $ok -eq 0 ] && echo "$name: the golden output on each of: $BACKENDS"
 	exit $ok
 	;;
 repeat)
-	# The runs of one backend start together, each as one process, under
-	# one timeout(1) for them all, and their outputs are compared in the
-	# shell: this part starts thousands of runs.
+	# The runs of one backend, all at once.
 	n=${1:-$REPEAT}
 	for b in $BACKENDS; do
-		golden_file out "$b"
-		expected_status "$golden"
-		IFS= read -r -d '' want <"$golden"
-		timeout -k 2 "$timeout_s" bash -c '
-			for ((i = 1; i <= $3; i++)); do
-				"$1" -b "$2" >"$4.$i.out" 2>"$4.$i.err" </dev/null &
-				pids[i]=$!
-			done
-			for ((i = 1; i <= $3; i++)); do
-				wait "${pids[i]}"
-				echo $? >"$4.$i.status"
-			done' _ "$bin" "$b" "$n" "$tmp/$b" 2>/dev/null
+		specs=()
 		for ((i = 1; i <= n; i++)); do
-			[ -f "$tmp/$b.$i.status" ] || echo 124 >"$tmp/$b.$i.status"
-			IFS= read -r -d '' got <"$tmp/$b.$i.out"
-			read -r status <"$tmp/$b.$i.status"
-			[ "$got" = "$want" ] && [ "$status" -eq "$expected" ] &&
-				[ ! -s "$tmp/$b.$i.err" ] && continue
+			specs+=("$b.$i:$b")
+		done
+		run_batch "${specs[@]}"
+		for ((i = 1; i <= n; i++)); do
+			same "$tmp/$b.$i" "$b" && continue
 			echo "run $i of $n at once, on backend $b:"
 			judge "$tmp/$b.$i" "$b"
 			exit 1

@@ -488,6 +488,32 @@ memory() {
 	valgrind_clean "$1" "$2"
 }
 
+# version_example SUITE NAME: on another tevent, the example's build,
+# golden output on every backend, bad arguments and valgrind, in one
+# test (each is a second or less, and a test costs some processes of
+# its own). Each check ends with a line "CHECK: PASS", "CHECK: FAIL" or
+# "CHECK: SKIP: why", which tests/gen-compat.sh counts.
+version_example() {
+	local ok=0 check status why
+	for check in build golden args memory; do
+		echo "== $check"
+		"$check" "$1" "$2"
+		status=$?
+		if [ "$status" -eq 77 ]; then
+			read -r why <"$tmp.skip"
+			echo "$check: SKIP: $why"
+		elif [ "$status" -eq 0 ]; then
+			echo "$check: PASS"
+		else
+			echo "$check: FAIL"
+			ok=1
+			# not built: the other checks would only say so again
+			[ "$check" = build ] && return 1
+		fi
+	done
+	return $ok
+}
+
 # leaks NAME: talloc, nothing left on the NULL context at exit.
 leaks() {
 	local status
@@ -623,11 +649,8 @@ run() {
 		echo "libtevent $version ($2)"
 		case $3 in
 		backends) backend_list "$2" ;;
-		build) build "$2" "$4" ;;
-		golden) golden "$2" "$4" ;;
 		claims) claims "$2" "$4" $BACKENDS ;;
-		args) args "$2" "$4" ;;
-		memory) memory "$2" "$4" ;;
+		example) version_example "$2" "$4" ;;
 		*) echo "no such test: $name"; return 1 ;;
 		esac
 		;;

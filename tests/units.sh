@@ -33,9 +33,10 @@
 #                              path stay within 2% of their baseline
 #                              (tests/bench/ir-check.sh)
 #   versions:SUITE:...         the same on another tevent (tests/versions.sh):
-#                              backends (its list), build:NAME,
-#                              golden:NAME and claims:FILE (every backend),
-#                              args:NAME, memory:NAME
+#                              backends (its list), claims:FILE (every
+#                              backend), and example:NAME, which checks an
+#                              example's build, golden (every backend),
+#                              arguments and valgrind in one test
 set -u
 cd "$(dirname "$0")/.." || exit 2
 
@@ -78,13 +79,8 @@ patterns=($*)
 	done
 	for s in $SUITES; do
 		echo "versions:$s:backends"
-		for e in $examples $tests; do echo "versions:$s:build:$e"; done
-		for e in $examples; do echo "versions:$s:golden:$e"; done
 		for t in $tests; do echo "versions:$s:claims:$t"; done
-		for e in $examples; do
-			echo "versions:$s:args:$e"
-			echo "versions:$s:memory:$e"
-		done
+		for e in $examples; do echo "versions:$s:example:$e"; done
 	done
 	echo site:compat
 } | while read -r name; do
