@@ -122,8 +122,11 @@ v_src = $(if $(filter tests,$(1)),tests/$(2).c tests/fixture.c tests/fixture.h \
 	$(call TEST_INCLUDES,$(2)),$(if \
 	$(filter backends,$(1)),tests/backends.c,examples/$(2).c))
 v_flags = $(if $(filter vg,$(1)),$(VG_CFLAGS),$(if $(filter asan,$(1)),$(ASAN_CFLAGS),$(CFLAGS)))
-$(B)/versions/%/version: FORCE
-	$(Q)bash tests/versions.sh $*
+# Both suites in one job (the fetch waits on the network, and a job slot
+# of make's is a core).
+$(B)/versions/fetched: FORCE
+	$(Q)bash tests/versions.sh
+$(B)/versions/%/version: $(B)/versions/fetched ;
 $(B)/v/%: $$(call v_src,$$(call w,2,$$*),$$(call w,3,$$*)) \
 		$(B)/versions/$$(call w,1,$$*)/version | deps
 	@d=$(B)/versions/$(call w,1,$*); [ -f $$d/libs ] || exit 0; \
@@ -197,7 +200,12 @@ RESULTS := $(addprefix $(R)/,$(addsuffix .res,$(subst :,/,$(UNITS))))
 endif
 
 $(CHECK_GOALS): CHECK = 1
-$(CHECK_GOALS): deps $(RESULTS)
+# What some tests need from the network comes first, so that it does not
+# hold a job slot late in the run: the other tevents, and the browser
+# check's playwright-core.
+EARLY = $(if $(filter versions:%,$(UNITS)),$(B)/versions/fetched) \
+	$(if $(filter browser:%,$(UNITS)),$(B)/.site-deps)
+$(CHECK_GOALS): deps $(EARLY) $(RESULTS)
 	$(Q)bash tests/summary.sh $(R) $(R)/units
 
 # Before a run: forget the results of the tests about to run (those of
