@@ -63,7 +63,7 @@ all: examples site
 	@echo "site: $(abspath $(B)/html/index.html)"
 
 deps:
-	$(Q)sh tests/deps.sh $(DEB_PACKAGES)
+	$(Q)$(if $(DEPS_DONE),:,sh tests/deps.sh $(DEB_PACKAGES))
 
 # ---- building ------------------------------------------------------------
 
@@ -195,6 +195,14 @@ pattern_check-perf = perf:*
 
 GOAL := $(firstword $(filter $(CHECK_GOALS),$(MAKECMDGOALS)))
 ifneq ($(GOAL),)
+# A test run installs what is missing first, as it reads this file. As
+# a target running beside the tests, deps would hold back what waits for
+# it behind all of them: make leaves a target whose prerequisite is
+# still being made for its next pass over the goal's list.
+DEPS_DONE := $(shell sh tests/deps.sh $(DEB_PACKAGES) >&2 && echo done)
+ifeq ($(DEPS_DONE),)
+$(error tests/deps.sh could not install the packages the tests need)
+endif
 UNITS := $(shell bash tests/units.sh $(foreach p,$(pattern_$(GOAL)),'$(p)'))
 RESULTS := $(addprefix $(R)/,$(addsuffix .res,$(subst :,/,$(UNITS))))
 endif
