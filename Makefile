@@ -160,12 +160,6 @@ $(B)/html/index.html: $(SITE_INPUTS) $(EXAMPLE_BINS) $(B)/backends \
 		$(B)/failmalloc.so tests/units.sh tests/gen-numbers.sh | deps
 	$(Q)sh tests/doxygen.sh $(B) || [ -n "$(CHECK)" ]
 
-# check-site drives Debian's Chromium with playwright-core, installed from
-# the npm registry at the version that tests/site/package-lock.json pins.
-$(B)/.site-deps: tests/site/package.json tests/site/package-lock.json | deps
-	@mkdir -p $(@D)
-	$(Q)cd tests/site && npm ci --no-audit --no-fund --loglevel=error
-	@touch $@
 
 # ---- the tests -------------------------------------------------------------
 #
@@ -208,11 +202,12 @@ RESULTS := $(addprefix $(R)/,$(addsuffix .res,$(subst :,/,$(UNITS))))
 endif
 
 $(CHECK_GOALS): CHECK = 1
-# What some tests need from the network comes first, so that it does not
-# hold a job slot late in the run: the other tevents, and the browser
-# check's playwright-core.
-EARLY = $(if $(filter versions:%,$(UNITS)),$(B)/versions/fetched) \
-	$(if $(filter browser:%,$(UNITS)),$(B)/.site-deps)
+# The other tevents come first: their fetch waits on the network.
+# (A test whose prerequisite is still being made when make first comes
+# to it waits for make's next pass over the list, after every other test
+# has started: so the browser check, the longest test, depends on the
+# built site only, a file, and installs playwright-core itself.)
+EARLY = $(if $(filter versions:%,$(UNITS)),$(B)/versions/fetched)
 $(CHECK_GOALS): deps $(EARLY) $(RESULTS)
 	$(Q)bash tests/summary.sh $(R) $(R)/units
 
@@ -234,7 +229,7 @@ needs_site = $(if $(filter compat,$(call w,2,$(1))),$(COMPAT_RESULTS),$(B)/html/
 # the tests it counts, once the site is built.
 COMPAT_RESULTS = $(R)/site/doxygen.res $(filter $(addprefix $(R)/,$(addsuffix \
 	/%,versions build golden backends args valgrind asan)),$(RESULTS))
-needs_browser = $(R)/site/doxygen.res $(B)/.site-deps
+needs_browser = $(B)/html/index.html
 # perf:ir-queue, the Ir guard of the queue path (tests/bench/ir-check.sh)
 needs_perf = $(B)/bench/ir_queue
 needs_build = $(call bin_of,$(B),$(call w,2,$(1)))

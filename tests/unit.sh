@@ -552,9 +552,14 @@ browser() {
 		echo "build/html/index.html is missing: see site:doxygen"
 		return 1
 	fi
-	if [ ! -d tests/site/node_modules/playwright-core ]; then
-		echo "playwright-core is not installed (make build/.site-deps)"
-		return 1
+	# playwright-core, from the npm registry at the version that
+	# tests/site/package-lock.json pins (build/.site-deps says when).
+	if [ ! -f build/.site-deps ] ||
+	   [ tests/site/package-lock.json -nt build/.site-deps ] ||
+	   [ ! -d tests/site/node_modules/playwright-core ]; then
+		(cd tests/site && npm ci --no-audit --no-fund --loglevel=error) ||
+			{ echo "npm ci in tests/site failed"; return 1; }
+		: >build/.site-deps
 	fi
 	timeout -k 5 600 node tests/site/check-site.mjs build/html \
 		build/site-check >"$tmp.browser" 2>&1
