@@ -27,8 +27,11 @@ CMOCKA = $(shell pkg-config --cflags --libs cmocka)
 # For the tests (tests/matrix.sh): the version of the installed libtevent.
 export TEVENT_VERSION := $(shell pkg-config --modversion tevent 2>/dev/null)
 
-# Every core, for the build and for the tests.
-MAKEFLAGS += -j$(shell nproc)
+# Every core, for the build and for the tests, and one job more: the
+# tests spend part of their time waiting on millisecond timers and on
+# the network (measured on a 2-core machine: make check takes 8% less
+# time with 3 jobs than with 2).
+MAKEFLAGS += -j$(shell echo $$(($$(nproc) + 1)))
 
 # Prerequisites may be computed from the target's stem ($$*): the claim
 # tests' includes, the programs of each tevent version, the programs
@@ -121,7 +124,12 @@ w = $(word $(1),$(subst /, ,$(2)))
 v_src = $(if $(filter tests,$(1)),tests/$(2).c tests/fixture.c tests/fixture.h \
 	$(call TEST_INCLUDES,$(2)),$(if \
 	$(filter backends,$(1)),tests/backends.c,examples/$(2).c))
-v_flags = $(if $(filter vg,$(1)),$(VG_CFLAGS),$(if $(filter asan,$(1)),$(ASAN_CFLAGS),$(CFLAGS)))
+# (The programs of the other versions are built without optimization:
+# they are there to run, and the installed version's build, with
+# CFLAGS, is the one whose warnings count; -O0 compiles a quarter
+# faster, and the suite builds a few hundred of them.)
+V_CFLAGS = -O0
+v_flags = $(if $(filter vg,$(1)),$(VG_CFLAGS),$(if $(filter asan,$(1)),$(ASAN_CFLAGS),$(V_CFLAGS)))
 # Both suites in one job (the fetch waits on the network, and a job slot
 # of make's is a core).
 $(B)/versions/fetched: FORCE
@@ -254,8 +262,10 @@ vneeds_example = $(1)/examples/$(call w,4,$(2)) \
 	$(call vg_of,$(1),$(call w,4,$(2)))
 
 $(R)/%.res: $$(call needs,$$*) FORCE | check-start
-	@CHECK_DIR=$(R) CHECK_TOTAL=$(words $(UNITS)) \
-		bash tests/unit.sh $(subst /,:,$*)
+	@bash tests/unit.sh $(subst /,:,$*)
+# (exported, so that make runs the test without a shell in between)
+export CHECK_DIR = $(if $(GOAL),$(R))
+export CHECK_TOTAL = $(words $(UNITS))
 
 FORCE:
 # Keep the programs the tests needed: they are not intermediate files.
