@@ -289,7 +289,7 @@ static bool release_the_active_entry(struct caller *c)
 	struct tevent_req *a = NULL;
 
 	printf("3. the active request frees its queue entry\n");
-	if (!add_job(c, "A", 60, &a) || !add_job(c, "B", 10, NULL)) {
+	if (!add_job(c, "A", 30, &a) || !add_job(c, "B", 10, NULL)) {
 		return false;
 	}
 	if (tevent_loop_once(c->ev) != 0 ||	/* A starts */
