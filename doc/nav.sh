@@ -12,7 +12,8 @@
 # listed with bullets ("- \subpage") are reference pages, off the path.
 # Each page on the path gets, before the end of its comment, a box with
 # a link to the page before it and to the page after it (HTML, not a
-# section: a section of a chapter page would show in the sidebar's tree).
+# section: a section of a chapter page would show in the sidebar's
+# tree); the main page, a link to the first.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -38,6 +39,16 @@ fi
 
 path | awk -v file="$1" '
 	NR == FNR { order[++n] = $1; at[$1] = n; next }
+	/^[ \t]*[@\\]mainpage/ { mainpage = 1 }
+	/\*\// && mainpage {
+		# the main page: where the path starts
+		print ""
+		print "<div class=\"prevnext\">"
+		print "<span class=\"next\">Start: \\ref " order[1] "</span>"
+		print "</div>"
+		print ""
+		mainpage = 0
+	}
 	/^[ \t]*[@\\]page[ \t]/ { page = $2 }
 	/\*\// && (page in at) {
 		i = at[page]

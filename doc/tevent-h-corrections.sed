@@ -308,3 +308,30 @@
  * semicolon, so a call cannot stand inside an expression (an if\
  * condition, an assertion): assign the result to a variable first.\
  * (@ref hdr_add_entry_macro)
+
+# ---- Threads -----------------------------------------------------------
+
+# tevent_threaded_context_create(): "tevent will abort if ev is
+# talloc_free'ed with an active tevent_threaded_context" -- it does not.
+/@brief Create a context for threaded activation of immediates/,/\*\//{
+/^ \*\/$/i\
+ *\
+ * @par Corrected by this site\
+ * Freeing the event context first does not abort: later calls of\
+ * tevent_threaded_schedule_immediate() through the threaded context do\
+ * nothing. What aborts is freeing an immediate that was on its way.\
+ * (@ref upstream_thread_header)
+}
+
+# tevent_thread_proxy_create(): the event context "must have been
+# allocated on the NULL context", with talloc_disable_null_tracking() --
+# the proxy works without either.
+/@brief Create a tevent_thread_proxy for message passing between threads\./,/\*\//{
+/^ \*\/$/i\
+ *\
+ * @par Corrected by this site\
+ * Neither is needed: the proxy works on an event context that is a\
+ * talloc child of another, with null tracking on. What matters is that\
+ * one thread at a time uses a talloc tree.\
+ * (@ref upstream_thread_header)
+}

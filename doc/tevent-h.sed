@@ -27,3 +27,32 @@ s|^ \* @param\[in\]  fde  The signal event\.$| * @param[in]  se   The signal eve
 
 # tevent_queue_entry_untrigger() documents "queue_entry"; it is "entry".
 s|^ \* @param\[in\]  queue_entry The queue entry to rearm\.$| * @param[in]  entry The queue entry to rearm.|
+
+# The comments of tevent_threaded_context_create() and
+# tevent_threaded_schedule_immediate() open with "/*", so Doxygen does
+# not read them, and the entries of the thread functions would show no
+# text. Make them doc comments.
+/^\/\*$/{
+N
+s|^/\*\n\( \* @brief Create a context for threaded activation of immediates\)$|/**\n\1|
+s|^/\*\n\( \* @brief Activate an immediate from a thread\)$|/**\n\1|
+}
+
+# The thread functions sit inside the queue group (its closer comes after
+# them): give them a group of their own, closed by that closer.
+/^typedef int (\*tevent_nesting_hook)(struct tevent_context \*ev,$/,/;$/{
+/;$/a\
+\
+/** @} */\
+\
+/**\
+ * @defgroup tevent_threads The tevent thread functions\
+ * @ingroup tevent\
+ *\
+ * Passing work between threads: a thread proxy, and threaded contexts\
+ * through which another thread schedules an immediate event on a\
+ * context.\
+ *\
+ * @{\
+ */
+}
