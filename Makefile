@@ -7,7 +7,10 @@
 #                        pattern, e.g. T='golden:*' (tests/units.sh)
 #   make check-quick     the edit loop: builds, goldens, claims, lint, site
 #   make check-PART      one part: backends, versions, valgrind, asan,
-#                        tsan, leaks, oom, repeat, args, site, perf
+#                        tsan, leaks, oom, repeat, args, site, perf,
+#                        exercises (their checkers, proven)
+#   make exercise        the exercises (exercises/), with your status
+#   make exercise NAME=x check your exercises/x/start.c
 #   make update-golden   rewrite tests/golden/*.out from the examples
 #   make bench           the benchmarks of tests/bench: prints their tables
 #                        and rewrites tests/bench/results.txt (minutes;
@@ -47,7 +50,16 @@ DEB_PACKAGES = make gcc binutils pkg-config libtevent-dev libtalloc-dev \
 B = build
 EXAMPLES = $(patsubst examples/%.c,%,$(wildcard examples/*.c))
 EXAMPLE_BINS = $(addprefix $(B)/examples/,$(EXAMPLES))
+# The exercises; each one's reference solution is a program too, built
+# and tested as an example is: build/examples/exercise_NAME.
+EXERCISES = $(patsubst exercises/%/check.conf,%,$(wildcard exercises/*/check.conf))
+SOLUTION_BINS = $(addprefix $(B)/examples/exercise_,$(EXERCISES))
+# $(call src_of,NAME): the source of a program.
+src_of = $(if $(filter exercise_%,$(1)),tests/exercises/$(patsubst \
+	exercise_%,%,$(1))/solution.c,examples/$(1).c)
 SITE_INPUTS = Doxyfile $(wildcard doc/*) $(wildcard examples/*.c) \
+	$(wildcard exercises/*/README.md exercises/*/start.c \
+	tests/exercises/*/solution.c) \
 	$(wildcard tests/golden/*) $(wildcard tests/*.[ch]) \
 	tests/bench/results.txt tests/bench/gen-perf.sh tests/bench/tables.awk
 
@@ -57,12 +69,13 @@ else
 Q = @
 endif
 
-.PHONY: all deps examples site update-golden clean FORCE check-start \
+.PHONY: all deps examples solutions exercise site update-golden clean \
+	FORCE check-start \
 	check check-quick check-backends check-versions check-valgrind \
 	check-asan check-tsan check-leaks check-oom check-repeat check-args \
-	check-site check-perf bench
+	check-site check-perf check-exercises bench
 
-all: examples site
+all: examples solutions site
 	@echo "site: $(abspath $(B)/html/index.html)"
 
 deps:
@@ -89,14 +102,15 @@ ASAN_CFLAGS = -g -O1 -fsanitize=address,undefined -fno-omit-frame-pointer
 TSAN_CFLAGS = -g -O1 -fsanitize=thread
 
 examples: $(EXAMPLE_BINS)
+solutions: $(SOLUTION_BINS)
 
-$(B)/examples/%: examples/%.c | deps
+$(B)/examples/%: $$(call src_of,$$*) | deps
 	$(call cc,$(CFLAGS),$<,$(PKG_CFLAGS) $(PKG_LIBS))
-$(B)/vg/%: examples/%.c | deps
+$(B)/vg/%: $$(call src_of,$$*) | deps
 	$(call cc,$(VG_CFLAGS),$<,$(PKG_CFLAGS) $(PKG_LIBS))
-$(B)/asan/%: examples/%.c | deps
+$(B)/asan/%: $$(call src_of,$$*) | deps
 	$(call cc,$(ASAN_CFLAGS),$<,$(PKG_CFLAGS) $(PKG_LIBS))
-$(B)/tsan/%: examples/%.c | deps
+$(B)/tsan/%: $$(call src_of,$$*) | deps
 	$(call cc,$(TSAN_CFLAGS),$<,$(PKG_CFLAGS) $(PKG_LIBS))
 # The claim tests, with their shared fixture. A test file may include an
 # example (test_debug.c does): TEST_INCLUDES lists what each includes.
@@ -123,7 +137,7 @@ $(B)/leakcheck.so: tests/leakcheck.c | deps
 w = $(word $(1),$(subst /, ,$(2)))
 v_src = $(if $(filter tests,$(1)),tests/$(2).c tests/fixture.c tests/fixture.h \
 	$(call TEST_INCLUDES,$(2)),$(if \
-	$(filter backends,$(1)),tests/backends.c,examples/$(2).c))
+	$(filter backends,$(1)),tests/backends.c,$(call src_of,$(2))))
 # (The programs of the other versions are built without optimization:
 # they are there to run, and the installed version's build, with
 # CFLAGS, is the one whose warnings count; -O0 compiles a quarter
@@ -145,6 +159,14 @@ $(B)/v/%: $$(call v_src,$$(call w,2,$$*),$$(call w,3,$$*)) \
 		$(if $(filter tests,$(call w,2,$*)),$(CMOCKA)) $$(cat $$d/libs) \
 		>$@.log 2>&1; \
 	s=$$?; cat $@.log; [ $$s -eq 0 ] || [ -n "$(CHECK)" ]
+
+# The exercises (exercises/check.sh): the probe the checker preloads into
+# the learner's program, to count the calls it makes.
+$(B)/exercises/probe.so: exercises/probe.c | deps
+	$(call cc,-shared -fPIC -O2,$<,$(PKG_CFLAGS) -ldl)
+
+exercise: deps $(B)/exercises/probe.so
+	$(Q)bash exercises/check.sh $(NAME)
 
 # The benchmarks (tests/bench): each bench_*.c a program, and ir_queue.c
 # the one that callgrind counts, all with the request paths of
@@ -180,7 +202,7 @@ $(B)/html/index.html: $(SITE_INPUTS) $(EXAMPLE_BINS) $(B)/backends \
 R = $(B)/check
 CHECK_GOALS = check check-quick check-backends check-versions \
 	check-valgrind check-asan check-tsan check-leaks check-oom \
-	check-repeat check-args check-site check-perf
+	check-repeat check-args check-site check-perf check-exercises
 pattern_check = $(or $(T),*)
 pattern_check-quick = build:* golden:* claims:* lint:* site:doxygen
 pattern_check-backends = backend:* backends:*
@@ -194,6 +216,7 @@ pattern_check-repeat = repeat:*
 pattern_check-args = args:*
 pattern_check-site = site:* browser:*
 pattern_check-perf = perf:*
+pattern_check-exercises = exercise:*
 
 GOAL := $(firstword $(filter $(CHECK_GOALS),$(MAKECMDGOALS)))
 ifneq ($(GOAL),)
@@ -245,6 +268,7 @@ needs_build = $(call bin_of,$(B),$(call w,2,$(1)))
 vg_of = $(if $(wildcard tests/golden/$(2).valgrind tests/golden/$(2)@*.valgrind),$(1)/vg/$(2))
 needs_golden = $(B)/examples/$(call w,2,$(1)) $(call vg_of,$(B),$(call w,2,$(1)))
 needs_args = $(B)/examples/$(call w,2,$(1))
+needs_exercise = $(B)/exercises/probe.so
 needs_claims = $(B)/tests/$(call w,2,$(1))
 needs_backend = $(B)/backends
 needs_backends = $(call bin_of,$(B),$(call w,2,$(1)))

@@ -12,6 +12,7 @@ rm -f "$log" "$err"
 
 # The numbers of the page on testing, the page of the claim tests, the
 # tables of the page on compatibility (from the latest test results),
+# the pages of the exercises,
 # from this build; the tables and charts of the page on performance,
 # from the committed results of make bench; and the list of the
 # functions the chapters teach, for the browser check.
@@ -21,7 +22,7 @@ sh tests/taught.sh >"$out/gen/taught.txt" 2>"$err" || {
 	exit 1
 }
 for gen in tests/gen-numbers tests/gen-claims tests/gen-compat \
-	   tests/bench/gen-perf; do
+	   tests/gen-exercises tests/bench/gen-perf; do
 	if ! bash "$gen.sh" "$out/gen" 2>"$err"; then
 		echo "doxygen: $gen.sh failed:"
 		sed 's/^/  | /' "$err"
@@ -41,3 +42,11 @@ if [ "$status" -ne 0 ] || [ -s "$log" ] || [ -s "$err" ]; then
 	rm -f "$out/html/index.html"	# so that make does not take it as built
 	exit 1
 fi
+
+# The exercises' solutions, behind the link "show the solution" of each
+# exercise's page: the tested files, as they are.
+mkdir -p "$out/html/solutions"
+for sol in tests/exercises/*/solution.c; do
+	x=${sol%/solution.c}
+	cp "$sol" "$out/html/solutions/${x##*/}.c.txt"
+done

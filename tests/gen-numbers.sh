@@ -107,6 +107,7 @@ oldest=$(objdump -T "$(pkg-config --variable=libdir tevent)/libtevent.so" |
 # the dynamic symbols each example binary imports from libtevent
 for bin in build/examples/*; do
 	[ -x "$bin" ] || continue
+	case ${bin##*/} in exercise_*) continue ;; esac	# not examples
 	nm -D --undefined-only "$bin" |
 		grep -oE '\b_?tevent_[a-z0-9_]+@TEVENT_[0-9.]+' | sort -u |
 		sed "s|\$| ${bin##*/}|"
@@ -133,6 +134,7 @@ done
 echo "</table>"
 echo ""
 need=$(for bin in build/examples/*; do
+	case ${bin##*/} in exercise_*) continue ;; esac
 	[ -x "$bin" ] && nm -D --undefined-only "$bin"
 done | grep -oE '@TEVENT_[0-9.]+' | sed 's/@TEVENT_//' | sort -uV | tail -n 1)
 echo "So the examples need libtevent $need or newer to link and run. What the"

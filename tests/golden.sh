@@ -49,6 +49,7 @@ shift 2
 suite=${SUITE:-}
 suite "$suite"
 bin=$dir/examples/$name
+golden_dir "$name"
 version=${version%.*}		# 0.16.2 -> 0.16
 timeout_s=${TEST_TIMEOUT:-10}
 tmp=$(mktemp -d)
@@ -62,11 +63,11 @@ golden_file() {
 		case $q in
 		*@) continue ;;		# no backend given
 		esac
-		golden=tests/golden/$name$q.$1
+		golden=$gdir/$name$q.$1
 		[ -f "$golden" ] && return
 	done
 	# NAME@FROM+.EXT: the latest FROM not later than this version
-	for f in "tests/golden/$name@"*+."$1"; do
+	for f in "$gdir/$name@"*+."$1"; do
 		[ -f "$f" ] || continue
 		from=${f##*@}
 		from=${from%+.*}
@@ -77,9 +78,9 @@ golden_file() {
 		fi
 	done
 	[ -n "$best" ] && return
-	golden=tests/golden/$name@${2:-}.$1
+	golden=$gdir/$name@${2:-}.$1
 	[ -n "${2:-}" ] && [ -f "$golden" ] && return
-	golden=tests/golden/$name.$1
+	golden=$gdir/$name.$1
 }
 
 # version_le A B: A is not later than B (both major.minor).
@@ -120,9 +121,9 @@ judge() {
 		sed 's/^/  | /' "$out.out"
 		return 1
 	fi
-	if [ "$golden" != "tests/golden/$name.out" ]; then
+	if [ "$golden" != "$gdir/$name.out" ]; then
 		read -r why <"${golden%.out}.why"
-		echo "(${b:+backend $b: }a golden of its own: ${golden#tests/golden/}: $why)"
+		echo "(${b:+backend $b: }a golden of its own: ${golden#$gdir/}: $why)"
 	fi
 	if [ ! -f "$golden" ]; then
 		echo "$name: no golden file $golden (make update-golden writes it)"
@@ -204,7 +205,7 @@ run_timeline() {
 
 # check_timeline: the chart of a run with -t.
 check_timeline() {
-	local msc=tests/golden/$name.msc
+	local msc=$gdir/$name.msc
 	run_timeline
 	diff -u --label "expected ($msc)" \
 		--label "actual ($bin -t | awk -f tests/timeline.awk)" \
@@ -245,7 +246,7 @@ check)
 	# The chart and the valgrind report: for a run on the installed
 	# tevent with its default backend.
 	if [ $# -eq 0 ] && [ -z "$suite" ]; then
-		if [ -f "tests/golden/$name.msc" ]; then
+		if [ -f "$gdir/$name.msc" ]; then
 			check_timeline || ok=1
 		fi
 		golden_file valgrind

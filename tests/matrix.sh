@@ -62,3 +62,45 @@ static_skip() {
 		;;
 	esac
 }
+
+# The reference solutions of the exercises (tests/exercises/NAME/
+# solution.c) are programs too, named exercise_NAME: every part of the
+# suite runs them as it runs the examples.
+#
+# src_of NAME: sets src to the program's source file.
+src_of() {
+	case $1 in
+	exercise_*) src=tests/exercises/${1#exercise_}/solution.c ;;
+	*) src=examples/$1.c ;;
+	esac
+}
+
+# golden_dir NAME: sets gdir to the folder of the program's golden files:
+# tests/golden; for an exercise's solution, build/exercises/golden, where
+# its golden is the output that the exercise's README.md shows (the page
+# shows that file, and the learner's program is checked against it).
+golden_dir() {
+	local f r
+	case $1 in
+	exercise_*)
+		gdir=build/exercises/golden
+		f=$gdir/$1.out
+		r=exercises/${1#exercise_}/README.md
+		if [ ! -f "$f" ] || [ "$r" -nt "$f" ]; then
+			mkdir -p "$gdir"
+			bash exercises/check.sh --expected "${1#exercise_}" >"$f.$$" &&
+				mv "$f.$$" "$f"
+		fi
+		;;
+	*) gdir=tests/golden ;;
+	esac
+}
+
+# threaded NAME: true if the program starts threads (tsan runs it; the
+# OOM sweep runs its plain build).
+threaded() {
+	case ${1#exercise_} in
+	thread_*|pitfall_thread_*) return 0 ;;
+	esac
+	return 1
+}

@@ -14,6 +14,8 @@
 # memory error on an error path fails the point too. failmalloc.so sits
 # in front of AddressSanitizer's malloc (see tests/failmalloc.c).
 set -u
+cd "${0%/*}/.." || exit 2
+. tests/matrix.sh
 name=$1
 only=${2:-}
 bin=build/asan/$name
@@ -27,10 +29,9 @@ fi
 # A program that starts threads runs as built normally too: ASan
 # allocates when a thread starts (pthread_getattr_np), and stops on an
 # internal check when that allocation fails.
-case $name in
-thread_*|pitfall_thread_*) bin=build/examples/$name ;;
-esac
-golden=tests/golden/$name.out
+! threaded "$name" || bin=build/examples/$name
+golden_dir "$name"
+golden=$gdir/$name.out
 shim=$PWD/build/failmalloc.so
 timeout_s=${TEST_TIMEOUT:-10}
 tmp=$(mktemp -d)

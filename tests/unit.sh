@@ -132,13 +132,14 @@ bad_args() {
 
 # args SUITE NAME: every bad argument is refused.
 args() {
-	local ok=0 bin
+	local ok=0 bin src
 	bin_of "$1" "$2"
 	built "$bin" || return 1
 	bad_args "$1" "$2" -b no-such-backend || ok=1
 	bad_args "$1" "$2" -x || ok=1
 	bad_args "$1" "$2" extra || ok=1
-	if grep -q '"b:n:"' "examples/$2.c"; then
+	src_of "$2"
+	if grep -q '"b:n:"' "$src"; then
 		bad_args "$1" "$2" -n four || ok=1
 		bad_args "$1" "$2" -n 0 || ok=1
 		bad_args "$1" "$2" -n 27 || ok=1
@@ -273,7 +274,7 @@ lint_pages() {
 				bad = 1
 			}
 			exit bad
-		}' examples/*.c || ok=1
+		}' examples/*.c exercises/*/start.c tests/exercises/*/*.c || ok=1
 	# Every page of the learning path but the chapter pages shows an
 	# output.
 	sh doc/nav.sh --path | grep -v '^chapter_' >"$tmp.path"
@@ -289,6 +290,24 @@ lint_pages() {
 			}
 			exit bad
 		}' "$tmp.path" doc/*.dox || ok=1
+	# Each exercise is linked from the page it follows (AFTER in its
+	# check.conf), a lesson or a page of pitfalls of the path.
+	for name in exercises/*/check.conf; do
+		x=${name%/check.conf}
+		x=${x#exercises/}
+		after=$(sed -n 's/^AFTER=//p' "$name")
+		if ! grep -qx "$after" "$tmp.path"; then
+			echo "$name: AFTER=$after is no lesson or page of pitfalls"
+			ok=1
+		elif ! awk -v p="$after" -v x="exercise_$x" '
+			/^@page[ \t]/ { page = $2 }
+			page == p && index($0, "\\ref " x) { found = 1 }
+			/\*\// { page = "" }
+			END { exit !found }' doc/*.dox; then
+			echo "the page $after does not link to the exercise that follows it (\\ref exercise_$x)"
+			ok=1
+		fi
+	done
 	# A claim must open its paragraph: \xrefitem takes the paragraph
 	# to its end, so one inside a list item swallows the items after it.
 	awk 'FNR == 1 { prev = "" }
@@ -418,7 +437,7 @@ valgrind_clean() {
 # asan_check SUITE NAME: the golden output and a clean stderr; for a
 # pitfall whose lesson is a memory error, ASan must report it.
 asan_check() {
-	local e=$2 bin status golden
+	local e=$2 bin status golden gdir
 	bin=build/asan/$e
 	[ -z "$1" ] || bin=build/v/$1/asan/$e
 	built "$bin" || return 1
@@ -440,8 +459,9 @@ asan_check() {
 		return
 	fi
 	suite "$1"
-	golden=tests/golden/$e@${version%.*}.out
-	[ -f "$golden" ] || golden=tests/golden/$e.out
+	golden_dir "$e"
+	golden=$gdir/$e@${version%.*}.out
+	[ -f "$golden" ] || golden=$gdir/$e.out
 	echo "expected: exit status 0, the golden output, nothing on stderr"
 	echo "came: exit status $status"
 	cat "$tmp.asan.err"
@@ -453,8 +473,9 @@ asan_check() {
 # tsan_check NAME: built with ThreadSanitizer, the golden output and
 # nothing on stderr (no data race, no lock-order inversion).
 tsan_check() {
-	local bin=build/tsan/$1 status
+	local bin=build/tsan/$1 status gdir
 	built "$bin" || return 1
+	golden_dir "$1"
 	echo "\$ $bin"
 	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
 		timeout -k 2 $((TEST_TIMEOUT * 3)) "$bin" \
@@ -463,8 +484,8 @@ tsan_check() {
 	echo "expected: exit status 0, the golden output, nothing on stderr"
 	echo "came: exit status $status"
 	cat "$tmp.tsan.err"
-	diff -u --label "expected (tests/golden/$1.out)" --label "actual" \
-		"tests/golden/$1.out" "$tmp.tsan.out" &&
+	diff -u --label "expected ($gdir/$1.out)" --label "actual" \
+		"$gdir/$1.out" "$tmp.tsan.out" &&
 		[ "$status" -eq 0 ] && [ ! -s "$tmp.tsan.err" ]
 }
 
@@ -525,6 +546,50 @@ leaks() {
 	echo "expected: exit status 0, nothing left; came: exit status $status"
 	cat "$tmp.leaks"
 	[ "$status" -eq 0 ] && [ ! -s "$tmp.leaks" ]
+}
+
+# ---- exercises ---------------------------------------------------------
+
+# exercise NAME: the checker of exercises/NAME, proven. The reference
+# solution (tests/exercises/NAME/solution.c) passes; each known-wrong
+# variant (wrong-*.c beside it, at least two) fails with exactly the
+# line its .expect file holds, the line the learner would see; and the
+# start file fails. Each runs as the learner's start.c, from a copy.
+exercise() {
+	local x=$1 d=tests/exercises/$1 f want got ok=0 n=0
+	mkdir "$tmp.ex"
+	for f in "$d/solution.c" "$d"/wrong-*.c "exercises/$x/start.c"; do
+		[ -f "$f" ] || continue
+		cp "$f" "$tmp.ex/start.c"
+		bash exercises/check.sh "$x" "$tmp.ex/start.c" >"$tmp.ex/verdict" 2>&1
+		got=$(tail -n 1 "$tmp.ex/verdict")
+		case $f in
+		*/solution.c) want=PASS ;;
+		*/start.c) want="FAIL: *" ;;
+		*)
+			n=$((n + 1))
+			if [ ! -s "${f%.c}.expect" ]; then
+				echo "$f: no ${f%.c}.expect (the FAIL line the checker must print)"
+				ok=1
+				continue
+			fi
+			want=$(cat "${f%.c}.expect")
+			;;
+		esac
+		echo "$f"
+		echo "  expected: $want"
+		echo "  came:     $got"
+		# shellcheck disable=SC2053  # "FAIL: *" is a pattern
+		if [[ $got != $want ]]; then
+			sed 's/^/  | /' "$tmp.ex/verdict"
+			ok=1
+		fi
+	done
+	if [ "$n" -lt 2 ]; then
+		echo "$d has $n wrong variants; each exercise needs at least two"
+		ok=1
+	fi
+	return $ok
 }
 
 # ---- the site ----------------------------------------------------------
@@ -618,6 +683,7 @@ run() {
 		;;
 	golden) golden "" "$2" ;;
 	args) args "" "$2" ;;
+	exercise) exercise "$2" ;;
 	claims) claims "" "$2" ;;
 	lint)
 		case $2 in

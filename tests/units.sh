@@ -14,7 +14,13 @@
 #   site:compat                its page on compatibility gets this run's
 #                              results
 #   browser:site               every page in headless Chromium
-#   build:NAME                 an example or a claim-test file compiles
+#   exercise:NAME              the checker of an exercise (exercises/):
+#                              the solution passes, each wrong variant
+#                              fails with the message of its .expect
+#                              file, and the start file fails
+#   build:NAME                 an example, an exercise's solution
+#                              (exercise_NAME) or a claim-test file
+#                              compiles
 #   copy-build:NAME            an example builds from a copy, as a reader
 #                              builds it (copy-build:canonical runs the
 #                              command most examples give)
@@ -43,6 +49,9 @@ cd "$(dirname "$0")/.." || exit 2
 . tests/matrix.sh
 
 examples=$(ls examples/*.c | sed 's|examples/\(.*\)\.c|\1|')
+# the exercises, and their solutions as programs (exercise_NAME)
+exercises=$(ls tests/exercises/*/solution.c | sed 's|tests/exercises/\(.*\)/solution\.c|\1|')
+solutions=$(printf 'exercise_%s\n' $exercises)
 tests=$(ls tests/test_*.c | sed 's|tests/\(.*\)\.c|\1|')
 
 skips=false
@@ -59,28 +68,29 @@ patterns=($*)
 	echo site:doxygen
 	echo browser:site
 	echo perf:ir-queue
-	for e in $examples; do echo "oom:$e"; done
-	for e in $examples; do echo "repeat:$e"; done
-	for e in $examples $tests; do echo "build:$e"; done
+	for e in $examples $solutions; do echo "oom:$e"; done
+	for e in $examples $solutions; do echo "repeat:$e"; done
+	for x in $exercises; do echo "exercise:$x"; done
+	for e in $examples $solutions $tests; do echo "build:$e"; done
 	echo copy-build:canonical
 	for e in $examples; do echo "copy-build:$e"; done
-	for e in $examples; do echo "golden:$e"; done
-	for e in $examples; do echo "args:$e"; done
+	for e in $examples $solutions; do echo "golden:$e"; done
+	for e in $examples $solutions; do echo "args:$e"; done
 	for t in $tests; do echo "claims:$t"; done
 	echo lint:pages
 	echo lint:api-coverage
 	echo backend:list
-	for e in $examples $tests; do echo "backends:$e"; done
-	for e in $examples; do
+	for e in $examples $solutions $tests; do echo "backends:$e"; done
+	for e in $examples $solutions; do
 		echo "valgrind:$e"
 		echo "asan:$e"
 		echo "leaks:$e"
-		case $e in thread_*|pitfall_thread_*) echo "tsan:$e" ;; esac
+		! threaded "$e" || echo "tsan:$e"
 	done
 	for s in $SUITES; do
 		echo "versions:$s:backends"
 		for t in $tests; do echo "versions:$s:claims:$t"; done
-		for e in $examples; do echo "versions:$s:example:$e"; done
+		for e in $examples $solutions; do echo "versions:$s:example:$e"; done
 	done
 	echo site:compat
 } | while read -r name; do

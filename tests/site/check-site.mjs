@@ -187,6 +187,7 @@ report('no empty code listing', emptyListings);
 const TYPES = {
 	'.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css',
 	'.svg': 'image/svg+xml', '.png': 'image/png', '.map': 'text/plain',
+	'.txt': 'text/plain',
 };
 
 // A static server for htmlDir; unknown paths answer 404.
@@ -234,7 +235,7 @@ const sample = ['index.html', 'tevent_queue_tutorial.html', 'claim_tests.html',
 		'claims.html', 'queue_compat.html', 'performance.html',
 		'header_audit.html', 'api_reference.html', 'queue_testing.html',
 		'pitfalls_all.html', 'debugging.html', 'group__tevent__queue.html',
-		'queue_serialized_8c-example.html',
+		'queue_serialized_8c-example.html', 'exercises.html',
 		...[...seen].filter((f) => f.startsWith('chapter_')).sort()];
 const crawler = await context.newPage();
 let problems = [];
@@ -316,6 +317,46 @@ report('offline: nothing loaded from another host', [...offsite]);
 		problems.push(`no search hit for tevent_queue_add: ${e.message.split('\n')[0]}`);
 	}
 	report('search finds tevent_queue_add and its hit leads to it', problems);
+	await page.close();
+}
+
+// Every exercise's page: its link "show the solution" loads the tested
+// solution, tests/exercises/NAME/solution.c, as it is; and the page
+// does not show it (no more than two of the lines that the solution
+// has and the start file has not, such as a declaration).
+{
+	const page = await context.newPage();
+	const problems = [];
+	const names = [...seen].filter((f) => /^exercise_.*\.html$/.test(f)).sort();
+	for (const file of names) {
+		const name = file.replace(/^exercise_(.*)\.html$/, '$1');
+		const want = fs.readFileSync(`tests/exercises/${name}/solution.c`, 'utf8');
+		await page.goto(`${origin}/${file}`);
+		const shown = await page.evaluate(() => document.body.innerText);
+		const link = page.getByRole('link', { name: 'show the solution' });
+		if (await link.count() !== 1) {
+			problems.push(`${file}: ${await link.count()} links "show the solution"`);
+			continue;
+		}
+		// a line of the solution that the start file does not have
+		const start = fs.readFileSync(`exercises/${name}/start.c`, 'utf8').split('\n');
+		const own = want.split('\n').filter((l) => l.trim().length > 20 &&
+			!start.includes(l));
+		const leaked = own.filter((l) => shown.includes(l.trim()));
+		if (leaked.length > 2) {
+			problems.push(`${file} shows ${leaked.length} lines of the solution, such as: ${leaked[0].trim()}`);
+		}
+		await link.click();
+		await page.waitForLoadState('load');
+		const got = await page.evaluate(() => document.body.innerText);
+		if (got.trimEnd() !== want.trimEnd()) {
+			problems.push(`${file}: the link loads ${page.url()}, not tests/exercises/${name}/solution.c`);
+		}
+	}
+	if (names.length === 0) {
+		problems.push('no page exercise_*.html reachable from the main page');
+	}
+	report(`the ${names.length} exercise pages link to their tested solutions`, problems);
 	await page.close();
 }
 
