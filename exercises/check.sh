@@ -25,11 +25,12 @@
 #   CALLS          "FUNCTION>=N": calls the program must make when it runs
 #                  (the names exercises/probe.c counts)
 #   ARGS           arguments to run the program with (none by default)
+#   TIMEOUT        seconds the program may run (5 by default; a program
+#                  that hangs fails when they are up)
 set -u
 cd "$(dirname "$0")/.." || exit 2
 B=${B:-build}
 probe=$B/exercises/probe.so
-timeout_s=${EXERCISE_TIMEOUT:-5}
 
 # expected NAME: the expected output, from the README.
 expected() {
@@ -94,8 +95,9 @@ fi
 name=$1
 src=${2:-exercises/$name/start.c}
 [ -f "exercises/$name/check.conf" ] || { echo "no exercise $name (make exercise lists them)"; exit 2; }
-USES= CALLS= ARGS=
+USES= CALLS= ARGS= TIMEOUT=
 . "exercises/$name/check.conf"
+timeout_s=${EXERCISE_TIMEOUT:-${TIMEOUT:-5}}
 mkdir -p "$B/exercises"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
