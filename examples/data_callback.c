@@ -194,6 +194,8 @@ static const char *backend_from_args(int argc, char **argv)
 }
 /*! [backend] */
 
+/*! [send ping] */
+/* Send one ping, with fn as its callback and data as fn's data. */
 static bool send_ping(TALLOC_CTX *mem_ctx, struct tevent_context *ev,
 		      const char *host, unsigned ms, tevent_req_fn fn,
 		      void *data)
@@ -206,6 +208,7 @@ static bool send_ping(TALLOC_CTX *mem_ctx, struct tevent_context *ev,
 	tevent_req_set_callback(req, fn, data);
 	return true;
 }
+/*! [send ping] */
 
 int main(int argc, char **argv)
 {

@@ -26,9 +26,9 @@
 #include <talloc.h>
 #include <tevent.h>
 
-#define LIMIT_S 5	/* a session may last this long */
-
 /*! [session] */
+#define LIMIT_S 5	/* a session may last this long, in seconds */
+
 /* What main watches. */
 struct world {
 	unsigned alive;		/* sessions not yet freed */

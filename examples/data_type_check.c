@@ -277,7 +277,6 @@ static void show_lines(const char *what, const char *text)
 	}
 }
 
-/*! [show] */
 /* Run the child; show what it printed and how it ended. */
 static bool show_child(const char *backend)
 {
@@ -293,7 +292,6 @@ static bool show_child(const char *backend)
 	printf("  the child ended: killed by SIGABRT\n");
 	return true;
 }
-/*! [show] */
 
 /*! [backend] */
 /*

@@ -111,6 +111,7 @@ static void child_main(const char *backend, tevent_req_fn callback,
 	struct tally *t = &on_stack;
 	struct tevent_req *req;
 
+	talloc_set_log_stderr();	/* else talloc says nothing */
 	if (ev == NULL) {
 		fprintf(stderr, "child: out of memory\n");
 		_exit(1);
@@ -140,7 +141,6 @@ static void child_main(const char *backend, tevent_req_fn callback,
 }
 /*! [child] */
 
-/*! [parent] */
 /* What the parent saw of a child. */
 struct seen {
 	char out[1024];		/* the child's stdout */
@@ -196,7 +196,6 @@ static bool run_child(const char *backend, tevent_req_fn callback,
 		/* Fully buffered, as stdout is whenever it is a file or a
 		 * pipe (not a terminal). */
 		setvbuf(stdout, buf, _IOFBF, sizeof(buf));
-		talloc_set_log_stderr();	/* else talloc says nothing */
 		child_main(backend, callback, use_talloc);
 		fflush(stdout);
 		_exit(0);
@@ -212,7 +211,6 @@ static bool run_child(const char *backend, tevent_req_fn callback,
 	read_all(err[0], seen->err, sizeof(seen->err));
 	return waitpid(pid, &seen->status, 0) == pid;
 }
-/*! [parent] */
 
 /* Print "what" and each line of text, or "what nothing". */
 static void show_lines(const char *what, const char *text)

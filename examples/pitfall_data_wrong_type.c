@@ -165,6 +165,7 @@ static void child_main(const char *backend, tevent_req_fn callback)
 	struct result *r;
 	struct tevent_req *len_req = NULL, *up_req = NULL;
 
+	talloc_set_log_stderr();	/* else talloc says nothing */
 	r = (ev == NULL) ? NULL : talloc_zero(ev, struct result);
 	if (r != NULL) {
 		len_req = length_send(ev, ev, text);
@@ -248,7 +249,6 @@ static bool run_child(const char *backend, tevent_req_fn callback,
 		/* Fully buffered, as stdout is whenever it is a file or a
 		 * pipe (not a terminal). */
 		setvbuf(stdout, buf, _IOFBF, sizeof(buf));
-		talloc_set_log_stderr();	/* else talloc says nothing */
 		child_main(backend, callback);
 		fflush(stdout);
 		_exit(0);

@@ -106,20 +106,39 @@ static void fetch_got_body(struct tevent_context *ev,
 	tevent_req_done(req);	/* (a timer stands in for the reading) */
 }
 
+/* 0 if the request succeeded, otherwise a nonzero errno value. */
+static int req_errno(struct tevent_req *req)
+{
+	enum tevent_req_state state;
+	uint64_t err;
+
+	if (!tevent_req_is_error(req, &state, &err)) {
+		return 0;
+	}
+	switch (state) {
+	case TEVENT_REQ_USER_ERROR:
+		return (int)err;	/* what tevent_req_error() was given */
+	case TEVENT_REQ_TIMED_OUT:
+		return ETIMEDOUT;
+	case TEVENT_REQ_NO_MEMORY:
+		return ENOMEM;
+	default:
+		return EINVAL;		/* not finished: a caller's bug */
+	}
+}
+
 /* Unlike a usual _recv(), this one leaves the state in place (no
- * tevent_req_received()), so that the mistake can show: see the page. */
+ * tevent_req_received()), so that the mistake can show: see the page.
+ * 0 and the body; or an errno value, and then *body is left as it was. */
 static int fetch_recv(struct tevent_req *req, char **body)
 {
 	struct fetch_state *state = tevent_req_data(req, struct fetch_state);
-	enum tevent_req_state req_state;
-	uint64_t err;
+	int err = req_errno(req);
 
-	if (tevent_req_is_error(req, &req_state, &err)) {
-		/* no deadline here: the other failure is NO_MEMORY */
-		return req_state == TEVENT_REQ_USER_ERROR ? (int)err : ENOMEM;
+	if (err == 0) {
+		*body = state->body;
 	}
-	*body = state->body;
-	return 0;
+	return err;
 }
 
 /*! [run] */

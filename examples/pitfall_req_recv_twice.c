@@ -48,21 +48,40 @@ static struct tevent_req *count_send(TALLOC_CTX *mem_ctx,
 	return tevent_req_post(req, ev);
 }
 
+/* 0 if the request succeeded, otherwise a nonzero errno value. */
+static int req_errno(struct tevent_req *req)
+{
+	enum tevent_req_state state;
+	uint64_t err;
+
+	if (!tevent_req_is_error(req, &state, &err)) {
+		return 0;
+	}
+	switch (state) {
+	case TEVENT_REQ_USER_ERROR:
+		return (int)err;	/* what tevent_req_error() was given */
+	case TEVENT_REQ_TIMED_OUT:
+		return ETIMEDOUT;
+	case TEVENT_REQ_NO_MEMORY:
+		return ENOMEM;
+	default:
+		return EINVAL;		/* not finished: a caller's bug */
+	}
+}
+
 /*! [recv] */
+/* 0 and the count; or an errno value, and then *count is left as it
+ * was. */
 static int count_recv(struct tevent_req *req, int *count)
 {
 	struct count_state *state = tevent_req_data(req, struct count_state);
-	enum tevent_req_state req_state;
-	uint64_t err;
-	int ret = 0;
+	int err = req_errno(req);
 
-	if (tevent_req_is_error(req, &req_state, &err)) {
-		ret = req_state == TEVENT_REQ_USER_ERROR ? (int)err : ENOMEM;
-	} else {
+	if (err == 0) {
 		*count = state->count;
 	}
 	tevent_req_received(req);	/* the state is gone after this */
-	return ret;
+	return err;
 }
 /*! [recv] */
 

@@ -66,6 +66,36 @@ static struct tevent_req *step_send(TALLOC_CTX *mem_ctx,
 	return req;
 }
 
+/* 0 if the request succeeded, otherwise a nonzero errno value. */
+static int req_errno(struct tevent_req *req)
+{
+	enum tevent_req_state state;
+	uint64_t err;
+
+	if (!tevent_req_is_error(req, &state, &err)) {
+		return 0;
+	}
+	switch (state) {
+	case TEVENT_REQ_USER_ERROR:
+		return (int)err;	/* what tevent_req_error() was given */
+	case TEVENT_REQ_TIMED_OUT:
+		return ETIMEDOUT;
+	case TEVENT_REQ_NO_MEMORY:
+		return ENOMEM;
+	default:
+		return EINVAL;		/* not finished: a caller's bug */
+	}
+}
+
+/* 0, or the errno value the step failed with. */
+static int step_recv(struct tevent_req *req)
+{
+	int err = req_errno(req);
+
+	tevent_req_received(req);
+	return err;
+}
+
 /*! [send] */
 struct wrap_state {
 	uint8_t dummy;
@@ -101,14 +131,10 @@ static void wrap_step_done(struct tevent_req *subreq)
 {
 	struct tevent_req *req =
 		tevent_req_callback_data(subreq, struct tevent_req);
-	enum tevent_req_state state;
-	uint64_t err;
-	bool failed = tevent_req_is_error(subreq, &state, &err);
+	int err = step_recv(subreq);
 
-	tevent_req_received(subreq);
 	TALLOC_FREE(subreq);
-	if (failed) {
-		tevent_req_oom(req);	/* a step fails only that way */
+	if (tevent_req_error(req, err)) {
 		return;
 	}
 	tevent_req_done(req);

@@ -128,19 +128,35 @@ static void commit_committed(struct tevent_context *ev,
 }
 /*! [phases] */
 
+/* 0 if the request succeeded, otherwise a nonzero errno value. */
+static int req_errno(struct tevent_req *req)
+{
+	enum tevent_req_state state;
+	uint64_t err;
+
+	if (!tevent_req_is_error(req, &state, &err)) {
+		return 0;
+	}
+	switch (state) {
+	case TEVENT_REQ_USER_ERROR:
+		return (int)err;	/* what tevent_req_error() was given */
+	case TEVENT_REQ_TIMED_OUT:
+		return ETIMEDOUT;
+	case TEVENT_REQ_NO_MEMORY:
+		return ENOMEM;
+	default:
+		return EINVAL;		/* not finished: a caller's bug */
+	}
+}
+
 /*! [recv] */
+/* 0, or the errno value of the failure (ECANCELED when cancelled). */
 static int commit_recv(struct tevent_req *req)
 {
-	enum tevent_req_state req_state;
-	uint64_t err;
-	int ret = 0;
+	int err = req_errno(req);
 
-	if (tevent_req_is_error(req, &req_state, &err)) {
-		/* no deadline here: the other failure is NO_MEMORY */
-		ret = req_state == TEVENT_REQ_USER_ERROR ? (int)err : ENOMEM;
-	}
 	tevent_req_received(req);
-	return ret;
+	return err;
 }
 /*! [recv] */
 

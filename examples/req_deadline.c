@@ -112,32 +112,36 @@ static void slow_cleanup(struct tevent_req *req,
 }
 /*! [cleanup] */
 
+/* 0 if the request succeeded, otherwise a nonzero errno value. */
+static int req_errno(struct tevent_req *req)
+{
+	enum tevent_req_state state;
+	uint64_t err;
+
+	if (!tevent_req_is_error(req, &state, &err)) {
+		return 0;
+	}
+	switch (state) {
+	case TEVENT_REQ_USER_ERROR:
+		return (int)err;	/* what tevent_req_error() was given */
+	case TEVENT_REQ_TIMED_OUT:
+		return ETIMEDOUT;
+	case TEVENT_REQ_NO_MEMORY:
+		return ENOMEM;
+	default:
+		return EINVAL;		/* not finished: a caller's bug */
+	}
+}
+
 /*! [recv] */
+/* 0, or the errno value of the failure: ETIMEDOUT at the deadline. */
 static int slow_recv(struct tevent_req *req)
 {
-	enum tevent_req_state req_state;
-	uint64_t err;
-	int ret = 0;
+	int err = req_errno(req);
 
-	if (tevent_req_is_error(req, &req_state, &err)) {
-		switch (req_state) {
-		case TEVENT_REQ_USER_ERROR:
-			ret = (int)err;
-			break;
-		case TEVENT_REQ_TIMED_OUT:
-			ret = ETIMEDOUT;
-			break;
-		case TEVENT_REQ_NO_MEMORY:
-			ret = ENOMEM;
-			break;
-		default:
-			ret = EINVAL;	/* not finished: the caller's bug */
-			break;
-		}
-	}
 	printf("  slow_recv: calls tevent_req_received()\n");
 	tevent_req_received(req);
-	return ret;
+	return err;
 }
 /*! [recv] */
 

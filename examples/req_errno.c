@@ -16,7 +16,6 @@
  */
 /*! [build] */
 #include <errno.h>
-#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -27,33 +26,46 @@
 #include <talloc.h>
 #include <tevent.h>
 
-/*! [helpers] */
-/*
- * Samba's own code calls tevent_req_is_unix_error() and
- * tevent_req_simple_recv_unix(), from Samba's lib/util/tevent_unix.c;
- * libtevent has neither. These two do the same job under names of our
- * own.
- */
-
-/* true if req failed, and then *perrno is an errno value for how. */
-static bool req_is_unix_error(struct tevent_req *req, int *perrno)
+/*! [req_errno] */
+/* 0 if the request succeeded, otherwise a nonzero errno value. */
+static int req_errno(struct tevent_req *req)
 {
 	enum tevent_req_state state;
 	uint64_t err;
 
 	if (!tevent_req_is_error(req, &state, &err)) {
-		return false;		/* done: tevent writes neither */
+		return 0;
 	}
-	if (state == TEVENT_REQ_USER_ERROR) {
-		/* the number given to tevent_req_error(); never 0 */
-		*perrno = err <= INT_MAX ? (int)err : EINVAL;
-	} else if (state == TEVENT_REQ_TIMED_OUT) {
-		*perrno = ETIMEDOUT;	/* err was not written */
-	} else if (state == TEVENT_REQ_NO_MEMORY) {
-		*perrno = ENOMEM;	/* nor here */
-	} else {
-		*perrno = EINVAL;	/* in progress, or received already */
+	switch (state) {
+	case TEVENT_REQ_USER_ERROR:
+		return (int)err;	/* what tevent_req_error() was given */
+	case TEVENT_REQ_TIMED_OUT:
+		return ETIMEDOUT;
+	case TEVENT_REQ_NO_MEMORY:
+		return ENOMEM;
+	default:
+		return EINVAL;		/* not finished: a caller's bug */
 	}
+}
+/*! [req_errno] */
+
+/*! [helpers] */
+/*
+ * Samba's own code calls tevent_req_is_unix_error() and
+ * tevent_req_simple_recv_unix(), from Samba's lib/util/tevent_unix.c;
+ * libtevent has neither. These two do the same job under names of our
+ * own, with req_errno().
+ */
+
+/* true if req failed, and then *perrno is an errno value for how. */
+static bool req_is_unix_error(struct tevent_req *req, int *perrno)
+{
+	int err = req_errno(req);
+
+	if (err == 0) {
+		return false;		/* done */
+	}
+	*perrno = err;
 	return true;
 }
 

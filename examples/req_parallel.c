@@ -23,6 +23,27 @@
 #include <talloc.h>
 #include <tevent.h>
 
+/* 0 if the request succeeded, otherwise a nonzero errno value. */
+static int req_errno(struct tevent_req *req)
+{
+	enum tevent_req_state state;
+	uint64_t err;
+
+	if (!tevent_req_is_error(req, &state, &err)) {
+		return 0;
+	}
+	switch (state) {
+	case TEVENT_REQ_USER_ERROR:
+		return (int)err;	/* what tevent_req_error() was given */
+	case TEVENT_REQ_TIMED_OUT:
+		return ETIMEDOUT;
+	case TEVENT_REQ_NO_MEMORY:
+		return ENOMEM;
+	default:
+		return EINVAL;		/* not finished: a caller's bug */
+	}
+}
+
 /*! [step] */
 /* step: a piece of work that takes ms milliseconds (a timer stands in
  * for it) and then succeeds, or fails with the errno value err. */
@@ -88,16 +109,10 @@ static void step_finished(struct tevent_context *ev,
 /* 0, or the errno value the step failed with. */
 static int step_recv(struct tevent_req *req)
 {
-	enum tevent_req_state req_state;
-	uint64_t err;
-	int ret = 0;
+	int err = req_errno(req);
 
-	if (tevent_req_is_error(req, &req_state, &err)) {
-		/* no deadline here: the other failure is NO_MEMORY */
-		ret = req_state == TEVENT_REQ_USER_ERROR ? (int)err : ENOMEM;
-	}
 	tevent_req_received(req);
-	return ret;
+	return err;
 }
 /*! [step] */
 
@@ -165,9 +180,14 @@ static void both_step_done(struct tevent_req *subreq)
 	}
 }
 
+/* Its own _recv(), not step_recv(): 0, or the error of the step that
+ * failed. */
 static int both_recv(struct tevent_req *req)
 {
-	return step_recv(req);	/* the same: 0 or an errno value */
+	int err = req_errno(req);
+
+	tevent_req_received(req);
+	return err;
 }
 /*! [step done] */
 
@@ -197,8 +217,8 @@ static void timer_fired(struct tevent_context *ev, struct tevent_timer *te,
 	*fired = true;
 }
 
-/* Run the pair to its end, then, if wait is true, 30 ms more, in which
- * nothing should happen; false if an allocation or the loop failed. */
+/* Run both steps to their end, then, if wait is true, 30 ms more, in
+ * which nothing should happen; false if an allocation or the loop failed. */
 static bool run_both(struct tevent_context *ev, struct caller *c,
 		     const struct step_spec *a, const struct step_spec *b,
 		     bool wait)

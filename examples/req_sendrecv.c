@@ -85,23 +85,43 @@ static void greet_work_done(struct tevent_context *ev,
 }
 /*! [work done] */
 
+/*! [errno] */
+/* 0 if the request succeeded, otherwise a nonzero errno value. */
+static int req_errno(struct tevent_req *req)
+{
+	enum tevent_req_state state;
+	uint64_t err;
+
+	if (!tevent_req_is_error(req, &state, &err)) {
+		return 0;
+	}
+	switch (state) {
+	case TEVENT_REQ_USER_ERROR:
+		return (int)err;	/* what tevent_req_error() was given */
+	case TEVENT_REQ_TIMED_OUT:
+		return ETIMEDOUT;
+	case TEVENT_REQ_NO_MEMORY:
+		return ENOMEM;
+	default:
+		return EINVAL;		/* not finished: a caller's bug */
+	}
+}
+/*! [errno] */
+
 /*! [recv] */
-/* 0 and the greeting, moved to mem_ctx; or an errno value. */
+/* 0 and the greeting, moved to mem_ctx; or an errno value, and then
+ * *greeting is left as it was. */
 static int greet_recv(struct tevent_req *req, TALLOC_CTX *mem_ctx,
 		      char **greeting)
 {
 	struct greet_state *state = tevent_req_data(req, struct greet_state);
-	enum tevent_req_state req_state;
-	uint64_t err;
-	int ret = 0;
+	int err = req_errno(req);
 
-	if (tevent_req_is_error(req, &req_state, &err)) {
-		ret = ENOMEM;	/* the one way this request fails */
-	} else {
+	if (err == 0) {
 		*greeting = talloc_move(mem_ctx, &state->greeting);
 	}
 	tevent_req_received(req);	/* frees the state */
-	return ret;
+	return err;
 }
 /*! [recv] */
 
@@ -210,12 +230,17 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	ev = tevent_context_init_byname(mem_ctx, backend);
-	c = talloc_zero(mem_ctx, struct caller);
-	if (ev == NULL || c == NULL) {
+	if (ev == NULL) {
 		goto nomem;
 	}
 
 	/*! [main] */
+	/* The callback's data: a talloc object of its own type, which
+	 * tevent_req_callback_data() checks. Not a struct on the stack. */
+	c = talloc_zero(mem_ctx, struct caller);
+	if (c == NULL) {
+		goto nomem;
+	}
 	req = greet_send(c, ev, "Ada", 10);
 	if (req == NULL) {
 		goto nomem;

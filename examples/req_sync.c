@@ -82,23 +82,41 @@ static void hello_woke_up(struct tevent_req *subreq)
 }
 /*! [send] */
 
+/* 0 if the request succeeded, otherwise a nonzero errno value. */
+static int req_errno(struct tevent_req *req)
+{
+	enum tevent_req_state state;
+	uint64_t err;
+
+	if (!tevent_req_is_error(req, &state, &err)) {
+		return 0;
+	}
+	switch (state) {
+	case TEVENT_REQ_USER_ERROR:
+		return (int)err;	/* what tevent_req_error() was given */
+	case TEVENT_REQ_TIMED_OUT:
+		return ETIMEDOUT;
+	case TEVENT_REQ_NO_MEMORY:
+		return ENOMEM;
+	default:
+		return EINVAL;		/* not finished: a caller's bug */
+	}
+}
+
 /*! [recv] */
+/* 0 and the text, moved to mem_ctx; or an errno value, and then *text
+ * is left as it was. */
 static int hello_recv(struct tevent_req *req, TALLOC_CTX *mem_ctx,
 		      char **text)
 {
 	struct hello_state *state = tevent_req_data(req, struct hello_state);
-	enum tevent_req_state req_state;
-	uint64_t err;
-	int ret = 0;
+	int err = req_errno(req);
 
-	if (tevent_req_is_error(req, &req_state, &err)) {
-		/* no deadline here: the other failure is NO_MEMORY */
-		ret = req_state == TEVENT_REQ_USER_ERROR ? (int)err : ENOMEM;
-	} else {
+	if (err == 0) {
 		*text = talloc_move(mem_ctx, &state->text);
 	}
 	tevent_req_received(req);
-	return ret;
+	return err;
 }
 /*! [recv] */
 
