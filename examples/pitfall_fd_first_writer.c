@@ -5,7 +5,7 @@
  * the fd-first writer (the mistake) waits for writability, then sends
  * 4 KiB a call; the write-first writer (the fix) sends at once. Counted:
  * calls from the loop, send() calls, fd events. Explained on the page
- * "What a queue costs" (performance).
+ * "Pitfalls of the queue" (queue_pitfalls).
  *
  * SPDX-License-Identifier: MIT-0
  */

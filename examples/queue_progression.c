@@ -299,6 +299,9 @@ int main(int argc, char **argv)
 	printf("main: added A and B, queue length %zu\n",
 	       tevent_queue_length(d->queue));
 	print_children("request A", a);
+	printf("  talloc parent of the queue: %s\n",
+	       talloc_get_name(talloc_parent(d->queue)));
+	print_children("the queue", d->queue);
 	/*! [add] */
 
 	/*! [stall] */

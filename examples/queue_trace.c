@@ -138,9 +138,10 @@ static void job_done(struct tevent_req *req)
 }
 
 /*
- * The caller's helper: create a request, add it (with trigger NULL, as
- * a blocker), tag its entry, set the callback. A real program would
- * hide the first three steps in a _send() function.
+ * The caller's helper: create a request, add it with the trigger given
+ * (NULL makes its entry a blocker), tag its entry, and set the callback
+ * of a request with a trigger (nothing finishes a blocker). A real
+ * program would hide the first three steps in a _send() function.
  */
 static struct tevent_req *add_tagged(TALLOC_CTX *mem_ctx,
 				     struct tevent_context *ev,

@@ -36,6 +36,7 @@ struct txn_state {
 };
 
 static void txn_locked(struct tevent_req *subreq);
+static void txn_next_step(struct tevent_req *req);
 static void txn_step_done(struct tevent_context *ev,
 			  struct tevent_timer *te,
 			  struct timeval now, void *private_data);
@@ -71,6 +72,11 @@ static struct tevent_req *txn_send(TALLOC_CTX *mem_ctx,
 /*! [send] */
 
 /*! [step] */
+/*
+ * A step's work goes straight to the event loop (here a timer stands in
+ * for it), not through the queue: we hold the queue, and a request added
+ * to it now would wait behind our lock for ever.
+ */
 static void txn_next_step(struct tevent_req *req)
 {
 	struct txn_state *state = tevent_req_data(req, struct txn_state);

@@ -437,6 +437,27 @@ static void test_freeing_the_wait_request_releases_the_queue(void **pstate)
 	assert_string_equal(f->log, "W:ok T:B C:B");
 }
 
+/*
+ * Work done under the lock must not go through the queue it holds: a
+ * request added while the finished wait request holds the queue waits
+ * behind it, and the loop turns without ever triggering it.
+ */
+static void test_a_request_added_behind_a_held_wait_is_never_triggered(
+	void **pstate)
+{
+	struct fixture *f = *pstate;
+	struct tevent_req *b;
+
+	wait_add(f);			/* kept: the test never frees it */
+	loop_once(f);			/* W finishes: it holds the queue */
+	assert_string_equal(f->log, "W:ok");
+	b = item_add(f, "B", true, true);	/* "under the lock" */
+	loop_for_ms(f, 30);
+	assert_string_equal(f->log, "W:ok");
+	assert_true(tevent_req_is_in_progress(b));
+	assert_int_equal(tevent_queue_length(f->queue), 2);
+}
+
 /* ---- tevent_queue_add_optimize_empty ---------------------------------- */
 
 static size_t length_in_trigger;
@@ -760,6 +781,7 @@ int main(int argc, char **argv)
 		T(test_wait_finishes_when_it_reaches_the_head),
 		T(test_wait_recv_does_not_release_the_queue),
 		T(test_freeing_the_wait_request_releases_the_queue),
+		T(test_a_request_added_behind_a_held_wait_is_never_triggered),
 		T(test_optimize_empty_triggers_inside_the_call),
 		T(test_optimize_empty_waits_when_a_callback_is_set),
 		T(test_optimize_empty_waits_when_the_queue_is_busy),

@@ -7,7 +7,9 @@
  * Some tests watch which locks libtevent takes: this file defines
  * pthread_mutex_lock(), pthread_mutex_unlock() and write(), which the
  * dynamic linker then uses for libtevent's calls too; they record the
- * calls made by the thread under watch and pass every call on.
+ * calls made by the thread under watch and pass every call on. It also
+ * defines malloc(), so that a test can make one allocation fail (talloc
+ * allocates with it); every other call goes to the C library's.
  *
  * Run one: build/tests/test_thread TEST_NAME
  *
@@ -15,6 +17,7 @@
  */
 #define _GNU_SOURCE	/* RTLD_NEXT, RTLD_DEFAULT */
 #include <dlfcn.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
@@ -73,6 +76,21 @@ ssize_t write(int fd, const void *buf, size_t n)
 {
 	record('W');
 	return next_write(fd, buf, n);
+}
+
+/* A test sets this; the next malloc() of any caller fails, once. */
+static bool fail_next_malloc;
+
+extern void *__libc_malloc(size_t size);	/* glibc's malloc */
+
+void *malloc(size_t size)
+{
+	if (fail_next_malloc) {
+		fail_next_malloc = false;
+		errno = ENOMEM;
+		return NULL;
+	}
+	return __libc_malloc(size);
 }
 
 static void watch_start(void)
@@ -610,6 +628,44 @@ static void test_proxy_frees_the_message_after_the_handler_unless_moved(
 	assert_true(freed_b);
 }
 
+/*
+ * tevent_thread_proxy_schedule() returns nothing. When it cannot
+ * allocate its list entry, it takes nothing over: both pointers stay
+ * set, the blocks stay where they were, the handler never runs, and the
+ * sender can try again.
+ */
+static void test_proxy_that_cannot_allocate_leaves_both_pointers_set(
+	void **pstate)
+{
+	struct fixture *f = *pstate;
+	struct tevent_thread_proxy *tp = tevent_thread_proxy_create(f->ev);
+	struct tevent_immediate *im = tevent_create_immediate(NULL);
+	bool freed = false;
+	struct message *m = message_new(f, "A", &freed, false);
+	struct message *m_copy = m;
+	struct tevent_immediate *im_copy = im;
+
+	assert_non_null(tp);
+	assert_non_null(im);
+	fail_next_malloc = true;
+	tevent_thread_proxy_schedule(tp, &im, on_message, &m);
+	assert_false(fail_next_malloc);	/* the call did try to allocate */
+	assert_ptr_equal(m, m_copy);
+	assert_ptr_equal(im, im_copy);
+	assert_null(talloc_parent(m));	/* still the sender's, on NULL */
+	assert_null(talloc_parent(im));
+	loop_for_ms(f, 10);
+	assert_string_equal(f->log, "");
+	assert_false(freed);
+
+	tevent_thread_proxy_schedule(tp, &im, on_message, &m);
+	assert_null(im);
+	assert_null(m);
+	loop_for_ms(f, 10);
+	assert_string_equal(f->log, "M:A");
+	assert_true(freed);
+}
+
 static void test_proxy_keeps_waiting_messages_on_the_null_context(
 	void **pstate)
 {
@@ -797,6 +853,7 @@ int main(int argc, char **argv)
 		T(test_proxy_schedule_wakes_the_loop_under_its_lock),
 		T(test_proxy_frees_the_message_after_the_handler_unless_moved),
 		T(test_proxy_keeps_waiting_messages_on_the_null_context),
+		T(test_proxy_that_cannot_allocate_leaves_both_pointers_set),
 		T(test_proxy_delivers_waiting_messages_newest_first),
 		T(test_proxy_is_a_child_of_its_event_context),
 		T(test_freeing_the_proxy_drops_waiting_messages),
