@@ -73,14 +73,12 @@ echo "/*! [writer_summary] */"
 
 # for the queue's pitfalls page: the fd-first writer's price, by name
 echo "/*! [fd_first_ratio] */"
-echo "Measured by <tt>make bench</tt> (\\ref perf_writer): against a blocking"
-echo "<tt>write()</tt> loop, the fd-first writer reached"
+echo "Against a blocking <tt>write()</tt> loop (\\ref perf_writer), the fd-first"
+echo "writer reached"
 echo "$(fmt %.2f writer.ratio.fd_first_vs_blocking.4096.median) of its throughput with 4 KiB messages"
 echo "and $(fmt %.3f writer.ratio.fd_first_vs_blocking.1048576.median) with 1 MiB messages; the"
 echo "write-first writer $(fmt %.2f writer.ratio.write_first_vs_blocking.4096.median) and"
-echo "$(fmt %.2f writer.ratio.write_first_vs_blocking.1048576.median)"
-echo "(<tt>writer.ratio.*_vs_blocking.4096</tt> and <tt>.1048576</tt> in"
-echo "<tt>tests/bench/results.txt</tt>)."
+echo "$(fmt %.2f writer.ratio.write_first_vs_blocking.1048576.median)."
 echo "/*! [fd_first_ratio] */"
 
 echo "/*! [settings] */"
