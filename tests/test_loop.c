@@ -196,7 +196,8 @@ static void report(const char *text)
 
 /* Run fn(f) in a child (run_in_child); return what it reported with
  * report(), and its wait status in *status. A child's exit status is
- * no result: under valgrind, the memory it leaves can change it. */
+ * no result: under valgrind with --error-exitcode, the memory it leaves
+ * can change it. */
 static char *child_text(struct fixture *f, void (*fn)(void *arg),
 			int *status)
 {
