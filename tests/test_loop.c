@@ -903,6 +903,46 @@ static void test_loop_wait_returns_once_a_handler_frees_the_last_event(
 	close_pipe(fds);
 }
 
+/* Counts the turns of the loop (TEVENT_TRACE_BEFORE_LOOP_ONCE). */
+static void count_turns(enum tevent_trace_point point, void *private_data)
+{
+	unsigned *turns = private_data;
+
+	if (point == TEVENT_TRACE_BEFORE_LOOP_ONCE) {
+		*turns += 1;
+	}
+}
+
+/* In a child: tevent_loop_wait() on a fresh context with no event, an
+ * alarm ending it if it waits. */
+static void wait_with_no_events(void *arg)
+{
+	struct fixture *f = arg;
+	struct tevent_context *ev = tevent_context_init_byname(f,
+							      test_backend());
+	unsigned turns = 0;
+	int ret;
+
+	if (ev == NULL) {
+		_exit(2);
+	}
+	tevent_set_trace_callback(ev, count_turns, &turns);
+	ualarm(500 * 1000, 0);	/* SIGALRM ends a wait that never ends */
+	ret = tevent_loop_wait(ev);
+	ualarm(0, 0);
+	report(ret == 0 ? "returned 0" : "failed");
+	report(turns == 0 ? ", no turn" : ", turned the loop");
+}
+
+static void test_loop_wait_with_no_events_returns_0_at_once(void **pstate)
+{
+	int status;
+
+	assert_string_equal(child_text(*pstate, wait_with_no_events,
+				       &status),
+			    "returned 0, no turn");
+}
+
 /* ---- Nesting --------------------------------------------------------- */
 
 struct nesting {
@@ -1088,6 +1128,7 @@ int main(int argc, char **argv)
 		T(test_loop_signal_costs_a_turn_on_the_wakeup_descriptor),
 		T(test_loop_wait_returns_with_a_stalled_queue),
 		T(test_loop_wait_returns_once_a_handler_frees_the_last_event),
+		T(test_loop_wait_with_no_events_returns_0_at_once),
 		T(test_loop_nested_call_aborts_by_default),
 		T(test_loop_nested_call_fails_with_eloop_and_breaks_the_context),
 		T(test_loop_debug_messages_with_the_level_raised_at_run_time),
