@@ -232,6 +232,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "out of memory\n");
 		return 1;
 	}
+	/*! [main] */
 	/*
 	 * Without -b: epoll. The default backend, standard, runs on epoll
 	 * too, but falls back to poll without a word if epoll cannot be
@@ -243,7 +244,6 @@ int main(int argc, char **argv)
 	if (ev == NULL) {
 		goto failed;
 	}
-	/*! [main] */
 	printf("mistake: close the descriptor, free the fd event later\n");
 	if (story(ev, mem_ctx, conn_hangup_wrong) != 0) {
 		goto failed;

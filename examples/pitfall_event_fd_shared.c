@@ -240,6 +240,7 @@ int main(int argc, char **argv)
 	int fds[2];
 	int ret = 1;
 
+	/*! [main] */
 	/*
 	 * Without -b: epoll. The default backend, standard, runs on epoll
 	 * too, but falls back to poll without a word if epoll cannot be
@@ -253,7 +254,6 @@ int main(int argc, char **argv)
 		perror("pipe");
 		return 1;
 	}
-	/*! [main] */
 	printf("mistake: an fd event for each part (in a child)\n");
 	wrong_fd = fds[0];
 	ret = run_in_child(run_wrong, backend);
