@@ -198,19 +198,18 @@ static int run_in_child(int (*fn)(const char *backend), const char *backend)
 }
 /*! [fork] */
 
+/*! [main] */
 /* Both runs, in the child. */
 static int mistake_and_fix(const char *backend)
 {
 	int ret;
 
-	/*! [main] */
 	printf("mistake: one job per handler call\n");
 	ret = count_jobs(backend, job_done_wrong);
 	if (ret == 0) {
 		printf("fix: count jobs by the handler's count\n");
 		ret = count_jobs(backend, job_done_right);
 	}
-	/*! [main] */
 	return ret;
 }
 
@@ -225,3 +224,4 @@ int main(int argc, char **argv)
 	/* On failure the child has said why, on stderr. */
 	return ret == 0 ? 0 : 1;
 }
+/*! [main] */
