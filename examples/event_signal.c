@@ -52,7 +52,6 @@ static void on_usr2(struct tevent_context *ev, struct tevent_signal *se,
 	printf("SIGUSR2: count %d, value %d\n", count,
 	       info->si_value.sival_int);
 }
-/*! [handlers] */
 
 static void on_immediate(struct tevent_context *ev,
 			 struct tevent_immediate *im, void *private_data)
@@ -72,6 +71,7 @@ static void on_timer(struct tevent_context *ev, struct tevent_timer *te,
 	(void)private_data;
 	printf("the zero timer runs\n");
 }
+/*! [handlers] */
 
 /*! [send] */
 static bool send_signals(void)

@@ -221,6 +221,7 @@ static const char *backend_from_args(int argc, char **argv)
 }
 /*! [backend] */
 
+/*! [main] */
 int main(int argc, char **argv)
 {
 	const char *backend = backend_from_args(argc, argv);
@@ -232,7 +233,6 @@ int main(int argc, char **argv)
 		fprintf(stderr, "out of memory\n");
 		return 1;
 	}
-	/*! [main] */
 	/*
 	 * Without -b: epoll. The default backend, standard, runs on epoll
 	 * too, but falls back to poll without a word if epoll cannot be
@@ -252,7 +252,6 @@ int main(int argc, char **argv)
 	if (story(ev, mem_ctx, conn_hangup_right) != 0) {
 		goto failed;
 	}
-	/*! [main] */
 	talloc_free(mem_ctx);
 	return 0;
 
@@ -261,3 +260,4 @@ failed:
 	talloc_free(mem_ctx);
 	return 1;
 }
+/*! [main] */

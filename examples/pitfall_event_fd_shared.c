@@ -231,6 +231,7 @@ static int run_wrong(const char *backend)
 }
 /*! [child] */
 
+/*! [main] */
 int main(int argc, char **argv)
 {
 	const char *backend = backend_from_args(argc, argv);
@@ -240,7 +241,6 @@ int main(int argc, char **argv)
 	int fds[2];
 	int ret = 1;
 
-	/*! [main] */
 	/*
 	 * Without -b: epoll. The default backend, standard, runs on epoll
 	 * too, but falls back to poll without a word if epoll cannot be
@@ -283,9 +283,9 @@ int main(int argc, char **argv)
 	show(parts, 2);
 	talloc_free(mem_ctx);
 	ret = 0;
-	/*! [main] */
 done:
 	close(fds[0]);
 	close(fds[1]);
 	return ret;
 }
+/*! [main] */

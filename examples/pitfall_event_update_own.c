@@ -28,8 +28,10 @@
 #include <talloc.h>
 #include <tevent.h>
 
-#define TICK_MS 5
-#define STOP_MS 17
+/*! [times] */
+#define TICK_MS 5		/* a tick every 5 ms */
+#define STOP_MS 17		/* stop 17 ms after the first tick */
+/*! [times] */
 
 /*! [state] */
 struct ticker {

@@ -252,7 +252,9 @@ static int in_child(int (*fn)(void *arg), void *arg, int *sig)
 }
 /*! [child] */
 
-/* The mistake, in a child. */
+/*! [mistake] */
+/* The mistake, in a child; with_abort_fn: with an abort function that
+ * returns. */
 static int mistake_in_child(const char *backend, bool with_abort_fn)
 {
 	struct attempt at = { backend, with_abort_fn };
@@ -271,6 +273,7 @@ static int mistake_in_child(const char *backend, bool with_abort_fn)
 	}
 	return 1;
 }
+/*! [mistake] */
 
 int main(int argc, char **argv)
 {

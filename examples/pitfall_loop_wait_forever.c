@@ -240,12 +240,12 @@ static int mistake_in_child(const char *backend)
 }
 /*! [mistake] */
 
+/*! [main] */
 int main(int argc, char **argv)
 {
 	const char *backend = backend_from_args(argc, argv);
 	struct attempt fix = { backend, false, false };
 
-	/*! [main] */
 	printf("mistake: the reader pauses its fd event (flags 0) when "
 	       "done\n");
 	if (mistake_in_child(backend) != 0) {
@@ -253,5 +253,5 @@ int main(int argc, char **argv)
 	}
 	printf("fix: the reader frees its fd event when done\n");
 	return read_one(&fix) == 0 ? 0 : 1;
-	/*! [main] */
 }
+/*! [main] */
