@@ -548,6 +548,30 @@ static void test_fd_handler_is_called_again_while_data_is_left(
 	close(fds[0]);
 }
 
+static void test_fd_two_writes_to_a_pipe_come_in_one_read(void **pstate)
+{
+	struct fixture *f = *pstate;
+	struct seen *r = seen_new(f, "r");
+	struct tevent_fd *fde;
+	int fds[2];
+
+	make_pipe(fds);
+	r->chunk = 64;
+	r->fd = fds[0];
+	fde = tevent_add_fd(f->ev, f, fds[0], TEVENT_FD_READ, on_fd, r);
+	assert_non_null(fde);
+	assert_int_equal(write(fds[1], "line 1\n", 7), 7);
+	assert_int_equal(write(fds[1], "line 2\n", 7), 7);
+	loop_until_called(f, r);
+	assert_int_equal(r->calls, 1);
+	assert_int_equal(r->got, 14);		/* both, in one read() */
+	loop_for_ms(f, 10);
+	assert_int_equal(r->calls, 1);		/* nothing left for a second */
+	talloc_free(fde);
+	close(fds[0]);
+	close(fds[1]);
+}
+
 /* One end of a socketpair whose other end is closed, with an fd event
  * asking for flags; report its calls, their flags and its flags after. */
 static uint16_t closed_peer(struct fixture *f, uint16_t flags,
@@ -1119,6 +1143,7 @@ int main(int argc, char **argv)
 		T(test_scheduling_a_null_handler_cancels_an_immediate),
 		T(test_reset_immediate_exists_from_0_17_on),
 		T(test_fd_handler_is_called_again_while_data_is_left),
+		T(test_fd_two_writes_to_a_pipe_come_in_one_read),
 		T(test_write_only_event_on_a_closed_peer_is_never_called),
 		T(test_auto_close_and_close_fn_replace_each_other),
 		T(test_two_read_events_on_one_descriptor_by_version),

@@ -727,6 +727,55 @@ static void test_loop_due_timers_run_one_per_turn_by_time(void **pstate)
 	assert_string_equal(f->log, "T:past1 |: T:past2 |: T:now |:");
 }
 
+/* A timer kept to a fixed rhythm: each call adds the next one 1 ms after
+ * its own time, however late it runs, as event_timer_update.c does. */
+struct rhythm {
+	struct mark *m;
+	struct timeval at;
+	unsigned left;
+};
+
+static void rhythm_tick(struct tevent_context *ev, struct tevent_timer *te,
+			struct timeval now, void *private_data)
+{
+	struct rhythm *r = private_data;
+
+	on_timer(ev, te, now, r->m);
+	if (--r->left == 0) {
+		return;
+	}
+	r->at = tevent_timeval_add(&r->at, 0, 1000);
+	assert_non_null(tevent_add_timer(ev, r->m->f, r->at, rhythm_tick,
+					 r));
+}
+
+static void test_loop_due_timers_all_run_before_a_readable_fd(
+	void **pstate)
+{
+	struct fixture *f = *pstate;
+	struct mark *fd = mark_new(f, "pipe");
+	struct rhythm r = { .m = mark_new(f, "r"), .left = 4 };
+	struct timeval now = tevent_timeval_current();
+	unsigned turns = 0;
+	int fds[2];
+
+	readable_pipe(fds);
+	fd->drain = fds[0];
+	fd_on(f, f->ev, fds[0], TEVENT_FD_READ, fd);
+	timer_on(f, f->ev, tevent_timeval_set(2, 0), mark_new(f, "past2"));
+	timer_on(f, f->ev, tevent_timeval_set(1, 0), mark_new(f, "past1"));
+	/* a second late: its next three times have passed already */
+	r.at = tevent_timeval_set(now.tv_sec - 1, now.tv_usec);
+	assert_non_null(tevent_add_timer(f->ev, f, r.at, rhythm_tick, &r));
+	while (fd->calls == 0) {
+		assert_true(turns++ < 100);
+		loop_once(f);
+	}
+	assert_string_equal(f->log,
+			    "T:past1 T:past2 T:r T:r T:r T:r F:pipe");
+	close_pipe(fds);
+}
+
 static void test_loop_once_waits_for_the_next_timer(void **pstate)
 {
 	struct fixture *f = *pstate;
@@ -1124,6 +1173,7 @@ int main(int argc, char **argv)
 		T(test_loop_once_runs_all_pending_signals_in_one_turn),
 		T(test_loop_due_timers_run_one_per_turn_by_time),
 		T(test_loop_once_waits_for_the_next_timer),
+		T(test_loop_due_timers_all_run_before_a_readable_fd),
 		T(test_loop_turns_run_signals_immediates_timers_then_fds),
 		T(test_loop_signal_costs_a_turn_on_the_wakeup_descriptor),
 		T(test_loop_wait_returns_with_a_stalled_queue),
