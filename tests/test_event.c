@@ -293,6 +293,26 @@ static void test_a_timer_takes_its_talloc_children_when_it_goes(
 	assert_int_equal(gone, 2);
 }
 
+static void test_total_blocks_counts_the_object_and_all_under_it(
+	void **pstate)
+{
+	struct fixture *f = *pstate;
+	TALLOC_CTX *kitchen = talloc_new(f);
+	struct seen *s = seen_new(f, "t");
+	struct tevent_timer *te;
+
+	assert_non_null(kitchen);
+	assert_int_equal(talloc_total_blocks(kitchen), 1);	/* itself */
+	te = tevent_add_timer(f->ev, kitchen, tevent_timeval_zero(),
+			      on_timer, s);
+	assert_non_null(te);
+	assert_non_null(talloc_size(te, 8));	/* under the timer */
+	assert_int_equal(talloc_total_blocks(kitchen), 3);
+	loop_until_called(f, s);
+	/* the timer has fired, and gone with what was under it */
+	assert_int_equal(talloc_total_blocks(kitchen), 1);
+}
+
 /* In a child: a fired timer freed again. */
 static void free_fired_timer(void *arg)
 {
@@ -1133,6 +1153,7 @@ int main(int argc, char **argv)
 		T(test_timers_run_in_time_order_and_equal_times_in_add_order),
 		T(test_timer_handler_gets_its_timer_its_data_and_the_time),
 		T(test_a_timer_takes_its_talloc_children_when_it_goes),
+		T(test_total_blocks_counts_the_object_and_all_under_it),
 		T(test_freeing_a_fired_timer_makes_talloc_abort),
 		T(test_update_in_own_handler_leaves_the_loop_spinning),
 		T(test_immediate_runs_once_and_stays_allocated),
