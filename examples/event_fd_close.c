@@ -108,6 +108,7 @@ static const char *backend_from_args(int argc, char **argv)
 }
 /*! [backend] */
 
+/*! [main] */
 int main(int argc, char **argv)
 {
 	const char *backend = backend_from_args(argc, argv);
@@ -128,7 +129,6 @@ int main(int argc, char **argv)
 		fprintf(stderr, "out of memory\n");
 		goto done;
 	}
-	/*! [main] */
 	/* 1. A close function runs inside talloc_free() of its fd event. */
 	if (pipe(fds) != 0) {
 		perror("pipe");
@@ -189,7 +189,6 @@ int main(int argc, char **argv)
 	talloc_free(fde);
 	fds[0] = -1;
 	ret = 0;
-	/*! [main] */
 done:
 	talloc_free(mem_ctx);
 	if (fds[0] != -1) {
@@ -200,3 +199,4 @@ done:
 	}
 	return ret;
 }
+/*! [main] */

@@ -201,6 +201,8 @@ static const char *backend_from_args(int argc, char **argv)
 }
 /*! [backend] */
 
+/*! [peer_new] */
+/* A peer on one end of the socketpair, its fd event with auto close. */
 static struct peer *peer_new(struct tevent_context *ev, TALLOC_CTX *mem_ctx,
 			     const char *name, int fd, uint16_t flags)
 {
@@ -219,6 +221,7 @@ static struct peer *peer_new(struct tevent_context *ev, TALLOC_CTX *mem_ctx,
 	tevent_fd_set_auto_close(p->fde);
 	return p;
 }
+/*! [peer_new] */
 
 int main(int argc, char **argv)
 {

@@ -131,6 +131,7 @@ static const char *backend_from_args(int argc, char **argv)
 }
 /*! [backend] */
 
+/*! [loop_until] */
 /* Turn the loop until *done. */
 static bool loop_until(struct tevent_context *ev, const bool *done)
 {
@@ -141,7 +142,9 @@ static bool loop_until(struct tevent_context *ev, const bool *done)
 	}
 	return true;
 }
+/*! [loop_until] */
 
+/*! [main] */
 int main(int argc, char **argv)
 {
 	const char *backend = backend_from_args(argc, argv);
@@ -162,7 +165,6 @@ int main(int argc, char **argv)
 	if (ev == NULL) {
 		goto nomem;
 	}
-	/*! [main] */
 	if (tevent_add_timer(ev, mem_ctx, tevent_timeval_zero(), timer_run,
 			     &done) == NULL) {
 		goto nomem;
@@ -190,7 +192,6 @@ int main(int argc, char **argv)
 	if (tevent_loop_once(ev) != 0) {
 		goto failed;
 	}
-	/*! [main] */
 	talloc_free(mem_ctx);
 	return 0;
 
@@ -203,3 +204,4 @@ nomem:
 	talloc_free(mem_ctx);
 	return 1;
 }
+/*! [main] */

@@ -52,7 +52,6 @@ static void on_usr2(struct tevent_context *ev, struct tevent_signal *se,
 	printf("SIGUSR2: count %d, value %d\n", count,
 	       info->si_value.sival_int);
 }
-/*! [handlers] */
 
 static void on_immediate(struct tevent_context *ev,
 			 struct tevent_immediate *im, void *private_data)
@@ -72,6 +71,7 @@ static void on_timer(struct tevent_context *ev, struct tevent_timer *te,
 	(void)private_data;
 	printf("the zero timer runs\n");
 }
+/*! [handlers] */
 
 /*! [send] */
 static bool send_signals(void)
@@ -228,8 +228,9 @@ static const char *backend_from_args(int argc, char **argv)
 /*
  * Run fn(backend) in a child process; return its result (0 or 1), or
  * minus the number of the signal that killed it. The result comes back
- * through a pipe, not as the exit status, which a memory checker such
- * as valgrind may replace with its own.
+ * through a pipe, not as the exit status: valgrind run with
+ * --leak-check=full --error-exitcode=N (as the tests run it) makes a
+ * process that ends with memory it reports as leaked exit with N.
  */
 static int run_in_child(int (*fn)(const char *backend), const char *backend)
 {

@@ -24,10 +24,10 @@
 #include <talloc.h>
 #include <tevent.h>
 
-#define IDLE_MS 12
-#define ACTIVITY_MS 5
-
 /*! [state] */
+#define IDLE_MS 12		/* the session closes after this */
+#define ACTIVITY_MS 5		/* activity comes this often */
+
 struct session {
 	struct tevent_timer *idle;	/* pending, or NULL once it fired */
 	struct timeval next;		/* when the next activity is due */

@@ -294,8 +294,9 @@ static int watch_a_file(void *arg)
  * returned 0 in the child, -1 if not (the child has said why on
  * stderr), and puts the signal that killed the child, if one did, in
  * *sig. The child reports through a pipe, not through its exit status:
- * valgrind changes the exit status of a process that ends with memory
- * allocated, as a child does here: what its parent had.
+ * valgrind run with --leak-check=full --error-exitcode=N (as the tests
+ * run it) makes a process that ends with memory it reports as leaked
+ * exit with N, and a child here ends with what its parent had.
  */
 static int in_child(int (*fn)(void *arg), void *arg, int *sig)
 {

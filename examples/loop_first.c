@@ -14,6 +14,7 @@
  * cc loop_first.c $(pkg-config --cflags --libs tevent talloc)
  */
 /*! [build] */
+/*! [includes] */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@
 
 #include <talloc.h>
 #include <tevent.h>
+/*! [includes] */
 
 /*! [handlers] */
 /* What the handlers share: passed to them as private_data. */

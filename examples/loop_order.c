@@ -273,8 +273,9 @@ done:
  * returned 0 in the child, -1 if not (the child has said why on
  * stderr), and puts the signal that killed the child, if one did, in
  * *sig. The child reports through a pipe, not through its exit status:
- * valgrind changes the exit status of a process that ends with memory
- * allocated, and tevent's signal handling keeps some until the end.
+ * valgrind run with --leak-check=full --error-exitcode=N (as the tests
+ * run it) makes a process that ends with memory it reports as leaked
+ * exit with N, and tevent's signal handling keeps some until the end.
  */
 static int in_child(int (*fn)(void *arg), void *arg, int *sig)
 {

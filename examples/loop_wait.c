@@ -203,6 +203,8 @@ static const char *backend_from_args(int argc, char **argv)
 }
 /*! [backend] */
 
+/*! [loop_wait] */
+/* tevent_loop_wait(), and what it returned. */
 static int loop_wait(struct tevent_context *ev)
 {
 	int ret = tevent_loop_wait(ev);
@@ -210,6 +212,7 @@ static int loop_wait(struct tevent_context *ev)
 	printf("tevent_loop_wait() returned %d\n", ret);
 	return ret;
 }
+/*! [loop_wait] */
 
 int main(int argc, char **argv)
 {

@@ -221,6 +221,7 @@ static const char *backend_from_args(int argc, char **argv)
 }
 /*! [backend] */
 
+/*! [main] */
 int main(int argc, char **argv)
 {
 	const char *backend = backend_from_args(argc, argv);
@@ -243,7 +244,6 @@ int main(int argc, char **argv)
 	if (ev == NULL) {
 		goto failed;
 	}
-	/*! [main] */
 	printf("mistake: close the descriptor, free the fd event later\n");
 	if (story(ev, mem_ctx, conn_hangup_wrong) != 0) {
 		goto failed;
@@ -252,7 +252,6 @@ int main(int argc, char **argv)
 	if (story(ev, mem_ctx, conn_hangup_right) != 0) {
 		goto failed;
 	}
-	/*! [main] */
 	talloc_free(mem_ctx);
 	return 0;
 
@@ -261,3 +260,4 @@ failed:
 	talloc_free(mem_ctx);
 	return 1;
 }
+/*! [main] */

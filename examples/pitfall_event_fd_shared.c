@@ -170,8 +170,9 @@ static const char *backend_from_args(int argc, char **argv)
 /*
  * Run fn(backend) in a child process; return its result (0 or 1), or
  * minus the number of the signal that killed it. The result comes back
- * through a pipe, not as the exit status, which a memory checker such
- * as valgrind may replace with its own.
+ * through a pipe, not as the exit status: valgrind run with
+ * --leak-check=full --error-exitcode=N (as the tests run it) makes a
+ * process that ends with memory it reports as leaked exit with N.
  */
 static int run_in_child(int (*fn)(const char *backend), const char *backend)
 {
@@ -230,6 +231,7 @@ static int run_wrong(const char *backend)
 }
 /*! [child] */
 
+/*! [main] */
 int main(int argc, char **argv)
 {
 	const char *backend = backend_from_args(argc, argv);
@@ -252,7 +254,6 @@ int main(int argc, char **argv)
 		perror("pipe");
 		return 1;
 	}
-	/*! [main] */
 	printf("mistake: an fd event for each part (in a child)\n");
 	wrong_fd = fds[0];
 	ret = run_in_child(run_wrong, backend);
@@ -282,9 +283,9 @@ int main(int argc, char **argv)
 	show(parts, 2);
 	talloc_free(mem_ctx);
 	ret = 0;
-	/*! [main] */
 done:
 	close(fds[0]);
 	close(fds[1]);
 	return ret;
 }
+/*! [main] */

@@ -156,8 +156,9 @@ static const char *backend_from_args(int argc, char **argv)
 /*
  * Run fn(backend) in a child process; return its result (0 or 1), or
  * minus the number of the signal that killed it. The result comes back
- * through a pipe, not as the exit status, which a memory checker such
- * as valgrind may replace with its own.
+ * through a pipe, not as the exit status: valgrind run with
+ * --leak-check=full --error-exitcode=N (as the tests run it) makes a
+ * process that ends with memory it reports as leaked exit with N.
  */
 static int run_in_child(int (*fn)(const char *backend), const char *backend)
 {
@@ -197,19 +198,18 @@ static int run_in_child(int (*fn)(const char *backend), const char *backend)
 }
 /*! [fork] */
 
+/*! [main] */
 /* Both runs, in the child. */
 static int mistake_and_fix(const char *backend)
 {
 	int ret;
 
-	/*! [main] */
 	printf("mistake: one job per handler call\n");
 	ret = count_jobs(backend, job_done_wrong);
 	if (ret == 0) {
 		printf("fix: count jobs by the handler's count\n");
 		ret = count_jobs(backend, job_done_right);
 	}
-	/*! [main] */
 	return ret;
 }
 
@@ -224,3 +224,4 @@ int main(int argc, char **argv)
 	/* On failure the child has said why, on stderr. */
 	return ret == 0 ? 0 : 1;
 }
+/*! [main] */

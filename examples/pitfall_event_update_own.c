@@ -28,8 +28,10 @@
 #include <talloc.h>
 #include <tevent.h>
 
-#define TICK_MS 5
-#define STOP_MS 17
+/*! [times] */
+#define TICK_MS 5		/* a tick every 5 ms */
+#define STOP_MS 17		/* stop 17 ms after the first tick */
+/*! [times] */
 
 /*! [state] */
 struct ticker {
@@ -187,8 +189,9 @@ static const char *backend_from_args(int argc, char **argv)
 /*
  * Run fn(backend) in a child process; return its result (0 or 1), or
  * minus the number of the signal that killed it. The result comes back
- * through a pipe, not as the exit status, which a memory checker such
- * as valgrind may replace with its own.
+ * through a pipe, not as the exit status: valgrind run with
+ * --leak-check=full --error-exitcode=N (as the tests run it) makes a
+ * process that ends with memory it reports as leaked exit with N.
  */
 static int run_in_child(int (*fn)(const char *backend), const char *backend)
 {

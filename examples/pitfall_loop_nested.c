@@ -212,8 +212,9 @@ static int nested_attempt(void *arg)
  * returned 0 in the child, -1 if not (the child has said why on
  * stderr), and puts the signal that killed the child, if one did, in
  * *sig. The child reports through a pipe, not through its exit status:
- * valgrind changes the exit status of a process that ends with memory
- * allocated, and tevent leaves some when a nested call fails.
+ * valgrind run with --leak-check=full --error-exitcode=N (as the tests
+ * run it) makes a process that ends with memory it reports as leaked
+ * exit with N, and tevent leaves some when a nested call fails.
  */
 static int in_child(int (*fn)(void *arg), void *arg, int *sig)
 {
@@ -251,7 +252,9 @@ static int in_child(int (*fn)(void *arg), void *arg, int *sig)
 }
 /*! [child] */
 
-/* The mistake, in a child. */
+/*! [mistake] */
+/* The mistake, in a child; with_abort_fn: with an abort function that
+ * returns. */
 static int mistake_in_child(const char *backend, bool with_abort_fn)
 {
 	struct attempt at = { backend, with_abort_fn };
@@ -270,6 +273,7 @@ static int mistake_in_child(const char *backend, bool with_abort_fn)
 	}
 	return 1;
 }
+/*! [mistake] */
 
 int main(int argc, char **argv)
 {

@@ -177,8 +177,9 @@ done:
  * returned 0 in the child, -1 if not (the child has said why on
  * stderr), and puts the signal that killed the child, if one did, in
  * *sig. The child reports through a pipe, not through its exit status:
- * valgrind changes the exit status of a process that ends with memory
- * allocated.
+ * valgrind run with --leak-check=full --error-exitcode=N (as the tests
+ * run it) makes a process that ends with memory it reports as leaked
+ * exit with N.
  */
 static int in_child(int (*fn)(void *arg), void *arg, int *sig)
 {
@@ -239,12 +240,12 @@ static int mistake_in_child(const char *backend)
 }
 /*! [mistake] */
 
+/*! [main] */
 int main(int argc, char **argv)
 {
 	const char *backend = backend_from_args(argc, argv);
 	struct attempt fix = { backend, false, false };
 
-	/*! [main] */
 	printf("mistake: the reader pauses its fd event (flags 0) when "
 	       "done\n");
 	if (mistake_in_child(backend) != 0) {
@@ -252,5 +253,5 @@ int main(int argc, char **argv)
 	}
 	printf("fix: the reader frees its fd event when done\n");
 	return read_one(&fix) == 0 ? 0 : 1;
-	/*! [main] */
 }
+/*! [main] */

@@ -293,6 +293,26 @@ static void test_a_timer_takes_its_talloc_children_when_it_goes(
 	assert_int_equal(gone, 2);
 }
 
+static void test_total_blocks_counts_the_object_and_all_under_it(
+	void **pstate)
+{
+	struct fixture *f = *pstate;
+	TALLOC_CTX *kitchen = talloc_new(f);
+	struct seen *s = seen_new(f, "t");
+	struct tevent_timer *te;
+
+	assert_non_null(kitchen);
+	assert_int_equal(talloc_total_blocks(kitchen), 1);	/* itself */
+	te = tevent_add_timer(f->ev, kitchen, tevent_timeval_zero(),
+			      on_timer, s);
+	assert_non_null(te);
+	assert_non_null(talloc_size(te, 8));	/* under the timer */
+	assert_int_equal(talloc_total_blocks(kitchen), 3);
+	loop_until_called(f, s);
+	/* the timer has fired, and gone with what was under it */
+	assert_int_equal(talloc_total_blocks(kitchen), 1);
+}
+
 /* In a child: a fired timer freed again. */
 static void free_fired_timer(void *arg)
 {
@@ -546,6 +566,30 @@ static void test_fd_handler_is_called_again_while_data_is_left(
 	assert_int_equal(r->flags, TEVENT_FD_READ);
 	talloc_free(fde);
 	close(fds[0]);
+}
+
+static void test_fd_two_writes_to_a_pipe_come_in_one_read(void **pstate)
+{
+	struct fixture *f = *pstate;
+	struct seen *r = seen_new(f, "r");
+	struct tevent_fd *fde;
+	int fds[2];
+
+	make_pipe(fds);
+	r->chunk = 64;
+	r->fd = fds[0];
+	fde = tevent_add_fd(f->ev, f, fds[0], TEVENT_FD_READ, on_fd, r);
+	assert_non_null(fde);
+	assert_int_equal(write(fds[1], "line 1\n", 7), 7);
+	assert_int_equal(write(fds[1], "line 2\n", 7), 7);
+	loop_until_called(f, r);
+	assert_int_equal(r->calls, 1);
+	assert_int_equal(r->got, 14);		/* both, in one read() */
+	loop_for_ms(f, 10);
+	assert_int_equal(r->calls, 1);		/* nothing left for a second */
+	talloc_free(fde);
+	close(fds[0]);
+	close(fds[1]);
 }
 
 /* One end of a socketpair whose other end is closed, with an fd event
@@ -1109,6 +1153,7 @@ int main(int argc, char **argv)
 		T(test_timers_run_in_time_order_and_equal_times_in_add_order),
 		T(test_timer_handler_gets_its_timer_its_data_and_the_time),
 		T(test_a_timer_takes_its_talloc_children_when_it_goes),
+		T(test_total_blocks_counts_the_object_and_all_under_it),
 		T(test_freeing_a_fired_timer_makes_talloc_abort),
 		T(test_update_in_own_handler_leaves_the_loop_spinning),
 		T(test_immediate_runs_once_and_stays_allocated),
@@ -1119,6 +1164,7 @@ int main(int argc, char **argv)
 		T(test_scheduling_a_null_handler_cancels_an_immediate),
 		T(test_reset_immediate_exists_from_0_17_on),
 		T(test_fd_handler_is_called_again_while_data_is_left),
+		T(test_fd_two_writes_to_a_pipe_come_in_one_read),
 		T(test_write_only_event_on_a_closed_peer_is_never_called),
 		T(test_auto_close_and_close_fn_replace_each_other),
 		T(test_two_read_events_on_one_descriptor_by_version),

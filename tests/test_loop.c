@@ -196,7 +196,8 @@ static void report(const char *text)
 
 /* Run fn(f) in a child (run_in_child); return what it reported with
  * report(), and its wait status in *status. A child's exit status is
- * no result: under valgrind, the memory it leaves can change it. */
+ * no result: under valgrind with --error-exitcode, the memory it leaves
+ * can change it. */
 static char *child_text(struct fixture *f, void (*fn)(void *arg),
 			int *status)
 {
@@ -726,6 +727,55 @@ static void test_loop_due_timers_run_one_per_turn_by_time(void **pstate)
 	assert_string_equal(f->log, "T:past1 |: T:past2 |: T:now |:");
 }
 
+/* A timer kept to a fixed rhythm: each call adds the next one 1 ms after
+ * its own time, however late it runs, as event_timer_update.c does. */
+struct rhythm {
+	struct mark *m;
+	struct timeval at;
+	unsigned left;
+};
+
+static void rhythm_tick(struct tevent_context *ev, struct tevent_timer *te,
+			struct timeval now, void *private_data)
+{
+	struct rhythm *r = private_data;
+
+	on_timer(ev, te, now, r->m);
+	if (--r->left == 0) {
+		return;
+	}
+	r->at = tevent_timeval_add(&r->at, 0, 1000);
+	assert_non_null(tevent_add_timer(ev, r->m->f, r->at, rhythm_tick,
+					 r));
+}
+
+static void test_loop_due_timers_all_run_before_a_readable_fd(
+	void **pstate)
+{
+	struct fixture *f = *pstate;
+	struct mark *fd = mark_new(f, "pipe");
+	struct rhythm r = { .m = mark_new(f, "r"), .left = 4 };
+	struct timeval now = tevent_timeval_current();
+	unsigned turns = 0;
+	int fds[2];
+
+	readable_pipe(fds);
+	fd->drain = fds[0];
+	fd_on(f, f->ev, fds[0], TEVENT_FD_READ, fd);
+	timer_on(f, f->ev, tevent_timeval_set(2, 0), mark_new(f, "past2"));
+	timer_on(f, f->ev, tevent_timeval_set(1, 0), mark_new(f, "past1"));
+	/* a second late: its next three times have passed already */
+	r.at = tevent_timeval_set(now.tv_sec - 1, now.tv_usec);
+	assert_non_null(tevent_add_timer(f->ev, f, r.at, rhythm_tick, &r));
+	while (fd->calls == 0) {
+		assert_true(turns++ < 100);
+		loop_once(f);
+	}
+	assert_string_equal(f->log,
+			    "T:past1 T:past2 T:r T:r T:r T:r F:pipe");
+	close_pipe(fds);
+}
+
 static void test_loop_once_waits_for_the_next_timer(void **pstate)
 {
 	struct fixture *f = *pstate;
@@ -900,6 +950,46 @@ static void test_loop_wait_returns_once_a_handler_frees_the_last_event(
 	assert_int_equal(tevent_loop_wait(f->ev), 0);
 	assert_int_equal(fd->calls, 1);
 	close_pipe(fds);
+}
+
+/* Counts the turns of the loop (TEVENT_TRACE_BEFORE_LOOP_ONCE). */
+static void count_turns(enum tevent_trace_point point, void *private_data)
+{
+	unsigned *turns = private_data;
+
+	if (point == TEVENT_TRACE_BEFORE_LOOP_ONCE) {
+		*turns += 1;
+	}
+}
+
+/* In a child: tevent_loop_wait() on a fresh context with no event, an
+ * alarm ending it if it waits. */
+static void wait_with_no_events(void *arg)
+{
+	struct fixture *f = arg;
+	struct tevent_context *ev = tevent_context_init_byname(f,
+							      test_backend());
+	unsigned turns = 0;
+	int ret;
+
+	if (ev == NULL) {
+		_exit(2);
+	}
+	tevent_set_trace_callback(ev, count_turns, &turns);
+	ualarm(500 * 1000, 0);	/* SIGALRM ends a wait that never ends */
+	ret = tevent_loop_wait(ev);
+	ualarm(0, 0);
+	report(ret == 0 ? "returned 0" : "failed");
+	report(turns == 0 ? ", no turn" : ", turned the loop");
+}
+
+static void test_loop_wait_with_no_events_returns_0_at_once(void **pstate)
+{
+	int status;
+
+	assert_string_equal(child_text(*pstate, wait_with_no_events,
+				       &status),
+			    "returned 0, no turn");
 }
 
 /* ---- Nesting --------------------------------------------------------- */
@@ -1083,10 +1173,12 @@ int main(int argc, char **argv)
 		T(test_loop_once_runs_all_pending_signals_in_one_turn),
 		T(test_loop_due_timers_run_one_per_turn_by_time),
 		T(test_loop_once_waits_for_the_next_timer),
+		T(test_loop_due_timers_all_run_before_a_readable_fd),
 		T(test_loop_turns_run_signals_immediates_timers_then_fds),
 		T(test_loop_signal_costs_a_turn_on_the_wakeup_descriptor),
 		T(test_loop_wait_returns_with_a_stalled_queue),
 		T(test_loop_wait_returns_once_a_handler_frees_the_last_event),
+		T(test_loop_wait_with_no_events_returns_0_at_once),
 		T(test_loop_nested_call_aborts_by_default),
 		T(test_loop_nested_call_fails_with_eloop_and_breaks_the_context),
 		T(test_loop_debug_messages_with_the_level_raised_at_run_time),
