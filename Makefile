@@ -165,7 +165,7 @@ $(B)/v/%: $$(call v_src,$$(call w,2,$$*),$$(call w,3,$$*)) \
 $(B)/exercises/probe.so: exercises/probe.c | deps
 	$(call cc,-shared -fPIC -O2,$<,$(PKG_CFLAGS) -ldl)
 
-exercise: deps $(B)/exercises/probe.so
+exercise: deps $(B)/exercises/probe.so $(B)/failmalloc.so
 	$(Q)bash exercises/check.sh $(NAME)
 
 # The benchmarks (tests/bench): each bench_*.c a program, and ir_queue.c
@@ -268,7 +268,7 @@ needs_build = $(call bin_of,$(B),$(call w,2,$(1)))
 vg_of = $(if $(wildcard tests/golden/$(2).valgrind tests/golden/$(2)@*.valgrind),$(1)/vg/$(2))
 needs_golden = $(B)/examples/$(call w,2,$(1)) $(call vg_of,$(B),$(call w,2,$(1)))
 needs_args = $(B)/examples/$(call w,2,$(1))
-needs_exercise = $(B)/exercises/probe.so
+needs_exercise = $(B)/exercises/probe.so $(B)/failmalloc.so
 needs_claims = $(B)/tests/$(call w,2,$(1))
 needs_backend = $(B)/backends
 needs_backends = $(call bin_of,$(B),$(call w,2,$(1)))

@@ -10,10 +10,14 @@
 # TALLOC_FREE_FILL set, so that memory read after talloc freed it holds
 # garbage), compares its output with the one the exercise's README.md
 # shows, counts the calls it made (exercises/probe.c, preloaded: code
-# that never runs does not count), and runs it under valgrind with this
-# project's suppression and the leak check. It stops at the first thing
-# wrong and prints "FAIL: " and one line that says what, and where; or,
-# when all is well, "PASS". The exit status is 0 for PASS.
+# that never runs does not count), runs it under valgrind with this
+# project's suppression and the leak check, and then once for each
+# allocation it makes, with that allocation failing (tests/failmalloc.c,
+# preloaded). It stops at the first thing wrong and prints "FAIL: " and
+# one line that says what, and where (a valgrind error's frame in the
+# file; for a crash, valgrind's first error; the line that made the
+# allocation whose failure the program did not handle); or, when all is
+# well, "PASS". The exit status is 0 for PASS.
 #
 # An exercise is a folder exercises/NAME with README.md (the statement:
 # its first line is "# Exercise: TITLE", its expected output the first
@@ -123,18 +127,21 @@ check() {
 
 	# 3. It runs, and prints what the README shows.
 	expected "$name" >"$tmp/want"
+	# (In a group whose stderr goes nowhere: the shell's own line about
+	# a crash is not the program's.)
 	# shellcheck disable=SC2086
-	TALLOC_FREE_FILL=165 timeout -k 2 "$timeout_s" \
+	{ TALLOC_FREE_FILL=165 timeout -k 2 "$timeout_s" \
 		env PROBE_OUT="$tmp/calls" LD_PRELOAD="$PWD/$probe" \
-		"$bin" $ARGS >"$tmp/out" 2>"$tmp/err" </dev/null
+		"$bin" $ARGS >"$tmp/out" 2>"$tmp/err" </dev/null; } 2>/dev/null
 	st=$?
 	if [ "$st" -eq 124 ] || [ "$st" -eq 137 ]; then
-		fail "still running after ${timeout_s} s: it waits for something that never comes$( [ -s "$tmp/out" ] && echo " (its last line: \"$(tail -n 1 "$tmp/out" | cut -c1-80)\")")"
+		fail "still running after ${timeout_s} s, though the expected output takes well under a second: it waits for something that never comes, or comes too late$( [ -s "$tmp/out" ] && echo " (its last line: \"$(tail -n 1 "$tmp/out" | cut -c1-80)\")" || echo " (it printed nothing)")"
 	fi
 	if [ "$st" -gt 128 ]; then
 		sig=$(kill -l $((st - 128)) 2>/dev/null)
 		msg=$(grep -m 1 -iE 'talloc|tevent' "$tmp/err" | cut -c1-120)
-		fail "crashed with SIG$sig${msg:+; talloc or tevent said: $msg}"
+		vg_first_error
+		fail "crashed with SIG$sig${msg:+; talloc or tevent said: $msg}${vg:+; valgrind: $vg}"
 	fi
 	if ! cmp -s "$tmp/want" "$tmp/out"; then
 		awk -v f="$tmp/want" '
@@ -168,19 +175,117 @@ check() {
 	done
 
 	# 5. valgrind: no memory error, no leak (but libtevent's own).
+	vg_first_error
+	[ -z "$vg" ] || fail "valgrind: $vg"
+
+	# 6. Every allocation failure is handled.
+	oom_sweep
+	echo PASS
+}
+
+# vg_first_error: runs the program under valgrind, with this project's
+# suppression and the leak check; sets vg to its first error and the
+# first frame of it in the learner's file ("" if none).
+vg_first_error() {
+	local what where freed
 	# shellcheck disable=SC2086
-	valgrind -q --read-inline-info=no --leak-check=full --errors-for-leak-kinds=definite,possible \
+	{ TALLOC_FREE_FILL=165 valgrind -q --read-inline-info=no \
+		--leak-check=full --errors-for-leak-kinds=definite,possible \
 		--show-leak-kinds=definite,possible --error-exitcode=99 \
 		--child-silent-after-fork=yes \
 		--suppressions=tests/valgrind.supp "$bin" $ARGS \
-		>/dev/null 2>"$tmp/vg" </dev/null
-	if [ -s "$tmp/vg" ]; then
-		# the error's first line, and its first frame in the file
-		what=$(sed -n 's/^==[0-9]*== \([A-Z0-9].*\)/\1/p' "$tmp/vg" | head -n 1)
-		where=$(grep -m 1 -oE "[a-z_0-9]+ \($file:[0-9]+\)" "$tmp/vg")
-		fail "valgrind: $what${where:+, in $where}"
-	fi
-	echo PASS
+		>/dev/null 2>"$tmp/vg" </dev/null; } 2>/dev/null
+	vg=
+	[ -s "$tmp/vg" ] || return 0
+	what=$(sed -n 's/^==[0-9]*== \([A-Z0-9].*\)/\1/p' "$tmp/vg" | head -n 1)
+	where=$(grep -m 1 -oE "[A-Za-z_0-9]+ \($file:[0-9]+\)" "$tmp/vg")
+	# for memory that was freed: where the program freed it
+	freed=$(sed -n "/free'd/,\$p" "$tmp/vg" |
+		grep -m 1 -oE "[A-Za-z_0-9]+ \($file:[0-9]+\)")
+	vg="$what${where:+, in $where}${freed:+, of memory freed in $freed}"
+}
+
+# oom_sweep: makes each allocation of a run fail in turn (malloc, calloc
+# and realloc, by tests/failmalloc.c, preloaded), eight runs at a time.
+# At each, the program must end within the time limit, without a
+# signal, and either recover (exit status 0, the expected output) or
+# give up (a nonzero exit status and one line on stderr). The first that
+# does not fails the check, with the line of the file that made that
+# allocation.
+oom_sweep() {
+	local shim=$PWD/$B/failmalloc.so points n i end st why
+	FAILMALLOC_COUNT=$tmp/count LD_PRELOAD=$shim "$bin" $ARGS \
+		>/dev/null 2>&1 </dev/null
+	read -r points <"$tmp/count" 2>/dev/null || points=0
+	mkdir "$tmp/oom"
+	for ((n = 1; n <= points; n += 8)); do
+		end=$((n + 7 <= points ? n + 7 : points))
+		for ((i = n; i <= end; i++)); do
+			# shellcheck disable=SC2086
+			( FAILMALLOC_AT=$i LD_PRELOAD=$shim timeout -k 2 "$timeout_s" \
+				"$bin" $ARGS >"$tmp/oom/$i.out" 2>"$tmp/oom/$i.err" \
+				</dev/null; echo $? >"$tmp/oom/$i.st" ) 2>/dev/null &
+		done
+		wait
+		for ((i = n; i <= end; i++)); do
+			read -r st <"$tmp/oom/$i.st"
+			why=
+			if [ "$st" -eq 124 ] || [ "$st" -eq 137 ]; then
+				why="it was still running after ${timeout_s} s"
+			elif [ "$st" -gt 128 ]; then
+				why="it crashed with SIG$(kill -l $((st - 128)) 2>/dev/null)"
+			elif [ "$st" -eq 0 ] && ! cmp -s "$tmp/want" "$tmp/oom/$i.out"; then
+				why="it ended with exit status 0, but its output differs from the expected one"
+			elif [ "$st" -ne 0 ] && [ "$(grep -c '' "$tmp/oom/$i.err")" -ne 1 ]; then
+				why="it ended with exit status $st and $(grep -c '' "$tmp/oom/$i.err") lines on stderr; one line saying why is expected"
+			fi
+			[ -z "$why" ] || fail "when allocation $i of $points fails$(alloc_site "$i"), $why"
+		done
+	done
+}
+
+# alloc_site N: " (made in FUNCTION, start.c:LINE)": the first frame in
+# the learner's file of the stack of allocation N, if there is one.
+alloc_site() {
+	# shellcheck disable=SC2086
+	# (the trace is written when the allocation fails: a second is
+	# plenty, even for a run that then hangs)
+	{ FAILMALLOC_AT=$1 FAILMALLOC_TRACE=$tmp/trace \
+		LD_PRELOAD=$PWD/$B/failmalloc.so timeout -k 1 1 \
+		"$bin" $ARGS >/dev/null 2>&1 </dev/null; } 2>/dev/null
+	[ -s "$tmp/trace" ] || return 0
+	awk -v bin="$(readlink -f "$bin")" '
+		function hex(s,    v, i) {
+			sub(/^0x/, "", s)
+			v = 0
+			for (i = 1; i <= length(s); i++)
+				v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+			return v
+		}
+		/^maps$/ { maps = 1; next }
+		!maps { frame[++n] = $1; next }
+		$NF == bin {
+			# (numbers kept as numbers: as strings, awk would
+			# round them to six digits)
+			split($1, r, "-")
+			lo[++k] = hex(r[1]); hi[k] = hex(r[2])
+			if ($3 == "00000000") base = lo[k]
+		}
+		END {
+			for (i = 1; i <= n; i++) {
+				a = hex(frame[i])
+				for (j = 1; j <= k; j++) {
+					if (a >= lo[j] && a < hi[j]) {
+						printf "0x%x\n", a - base - 1
+						break
+					}
+				}
+			}
+		}' "$tmp/trace" >"$tmp/offsets"
+	[ -s "$tmp/offsets" ] || return 0
+	addr2line -f -e "$bin" $(cat "$tmp/offsets") | paste - - |
+		awk -v f="$file" '{ n = split($2, p, "/"); sub(/ .*/, "", p[n]) }
+			p[n] ~ "^" f ":[0-9]+$" { printf " (made in %s, %s)", $1, p[n]; exit }'
 }
 
 # The verdict on the learner's own start.c is kept for `make exercise`.

@@ -3,7 +3,11 @@
  * the calls of malloc(), calloc() and realloc() from the moment it is
  * loaded, and makes call number FAILMALLOC_AT fail (return NULL, errno
  * ENOMEM). With FAILMALLOC_COUNT=FILE it writes the number of calls at
- * exit into FILE: the number of injection points of a clean run.
+ * exit into FILE: the number of injection points of a clean run. With
+ * FAILMALLOC_TRACE=FILE it writes, at the call that fails, the return
+ * addresses of the stack (one a line, in hex) and then the process's
+ * /proc/self/maps into FILE, so that exercises/check.sh can say which
+ * line of a learner's program made that allocation.
  *
  * It sits in front of whatever malloc comes next (glibc's, or that of
  * AddressSanitizer), found with dlsym(RTLD_NEXT). dlsym itself may call
@@ -15,6 +19,8 @@
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
+#include <execinfo.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +35,7 @@ static void (*next_free)(void *);
 static unsigned long calls;
 static unsigned long fail_at;
 static const char *count_file;
+static const char *trace_file;
 static int resolving;
 
 static _Alignas(16) char bootstrap[4096];
@@ -53,11 +60,55 @@ static void resolve(void)
 	resolving = 0;
 }
 
+/* trace(): the stack and the memory map, into trace_file (no malloc:
+ * backtrace() was called once at start, and loaded what it needs). */
+static void trace(void)
+{
+	void *frames[64];
+	char line[32], buf[4096];
+	int n, i, fd, maps, k;
+	ssize_t got;
+	uintptr_t a;
+
+	fd = open(trace_file, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0) {
+		return;
+	}
+	n = backtrace(frames, 64);
+	for (i = 0; i < n; i++) {
+		a = (uintptr_t)frames[i];
+		k = sizeof(line);
+		line[--k] = '\n';
+		do {
+			line[--k] = "0123456789abcdef"[a % 16];
+			a /= 16;
+		} while (a != 0);
+		line[--k] = 'x';
+		line[--k] = '0';
+		(void)!write(fd, line + k, sizeof(line) - k);
+	}
+	(void)!write(fd, "maps\n", 5);
+	maps = open("/proc/self/maps", O_RDONLY);
+	while (maps >= 0 && (got = read(maps, buf, sizeof(buf))) > 0) {
+		(void)!write(fd, buf, got);
+	}
+	if (maps >= 0) {
+		close(maps);
+	}
+	close(fd);
+}
+
 /* 1 if this call is the one to fail. */
 static int fail_now(void)
 {
 	calls += 1;
-	return fail_at != 0 && calls == fail_at;
+	if (fail_at != 0 && calls == fail_at) {
+		if (trace_file != NULL) {
+			trace();
+		}
+		return 1;
+	}
+	return 0;
 }
 
 static __attribute__((constructor)) void failmalloc_start(void)
@@ -66,6 +117,12 @@ static __attribute__((constructor)) void failmalloc_start(void)
 
 	resolve();
 	count_file = getenv("FAILMALLOC_COUNT");
+	trace_file = getenv("FAILMALLOC_TRACE");
+	if (trace_file != NULL) {
+		void *frame;
+
+		backtrace(&frame, 1);	/* loads libgcc_s now, not later */
+	}
 	fail_at = (at != NULL) ? strtoul(at, NULL, 10) : 0;
 	calls = 0;
 }

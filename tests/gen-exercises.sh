@@ -55,9 +55,9 @@ this site's repository, and run
 (with the exercise's name). It prints <tt>PASS</tt>, or
 <tt>FAIL:</tt> and one line that names the first thing wrong: an error
 of the compiler, a function the program should call and does not, the
-first line of output that differs from the expected one, a crash, or
-the first error valgrind found, with the line of your file where it
-happened. <tt>make exercise</tt> alone lists the exercises with your
+first line of output that differs from the expected one, a crash, the
+first error valgrind found, or an allocation whose failure the program
+does not handle, with the line of your file where it happened. <tt>make exercise</tt> alone lists the exercises with your
 status in each: not started, failing or passing.
 
 The checker, <tt>exercises/check.sh</tt>, in this order:
@@ -77,7 +77,18 @@ The checker, <tt>exercises/check.sh</tt>, in this order:
    <tt>exercises/probe.c</tt>, is loaded into it): code that never runs
    does not count;
 -# runs it under valgrind, with the leak check and the suppression file
-   of the tests: no invalid read or write, no leak.
+   of the tests: no invalid read or write, no leak;
+-# runs it once for each allocation it makes (malloc(), calloc() and
+   realloc(), whoever calls them), with that allocation failing: each
+   run must either recover (exit status 0 and the expected output) or
+   give up cleanly (a nonzero exit status and one line on standard
+   error), and never crash or hang.
+
+When the program crashes, the message adds the first error valgrind
+finds in a run of it, with the line of your file where it happened and,
+for memory that was freed, the line that freed it. When an allocation's
+failure is not handled, the message names the line of your file that
+made the allocation.
 
 Each exercise has a reference solution, which the test suite runs like
 every example (on each backend, under valgrind, AddressSanitizer and

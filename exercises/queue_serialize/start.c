@@ -25,8 +25,9 @@
 /*
  * The request's state, its trigger, the handler of its timer: yours to
  * write. job_send() creates the request and adds it to the queue; the
- * trigger prints "NAME starts" and starts the job's timer; the timer's
- * handler prints "NAME done" and finishes the request.
+ * trigger prints "NAME starts" and starts the job's timer (or fails a
+ * job of 0 ms); the timer's handler prints "NAME done" and finishes the
+ * request. README.md has the details.
  */
 static struct tevent_req *job_send(TALLOC_CTX *mem_ctx,
 				   struct tevent_context *ev,
@@ -41,7 +42,7 @@ static struct tevent_req *job_send(TALLOC_CTX *mem_ctx,
 	return NULL;		/* to be written */
 }
 
-/* 0 if the job succeeded, otherwise an errno value. */
+/* 0 if the job was done, otherwise an errno value. */
 static int job_recv(struct tevent_req *req)
 {
 	(void)req;
@@ -68,8 +69,13 @@ static void job_done(struct tevent_req *req)
 
 	TALLOC_FREE(req);
 	s->c->pending -= 1;
-	if (err != 0) {
+	if (err == ENOMEM) {
 		s->c->error = err;
+		return;
+	}
+	if (err != 0) {
+		printf("caller: %s failed: %s, %zu in the queue\n", s->name,
+		       strerror(err), tevent_queue_length(s->c->queue));
 		return;
 	}
 	printf("caller: %s finished, %zu in the queue\n", s->name,
@@ -135,7 +141,7 @@ int main(int argc, char **argv)
 	static const struct {
 		const char *name;
 		unsigned ms;
-	} jobs[] = { { "A", 30 }, { "B", 10 }, { "C", 20 } };
+	} jobs[] = { { "A", 30 }, { "B", 0 }, { "C", 20 } };
 	const char *backend = backend_from_args(argc, argv);
 	TALLOC_CTX *mem_ctx = talloc_new(NULL);
 	struct tevent_context *ev;

@@ -61,6 +61,11 @@ static void job_trigger(struct tevent_req *req, void *private_data)
 
 	(void)private_data;
 	printf("%s starts\n", state->name);
+	if (state->ms == 0) {
+		/* The queue started it: a request may finish here. */
+		tevent_req_error(req, EINVAL);
+		return;
+	}
 	te = tevent_add_timer(state->ev, state,
 			      tevent_timeval_current_ofs(0, state->ms * 1000),
 			      job_worked, req);
@@ -117,8 +122,13 @@ static void job_done(struct tevent_req *req)
 
 	TALLOC_FREE(req);
 	s->c->pending -= 1;
-	if (err != 0) {
+	if (err == ENOMEM) {
 		s->c->error = err;
+		return;
+	}
+	if (err != 0) {
+		printf("caller: %s failed: %s, %zu in the queue\n", s->name,
+		       strerror(err), tevent_queue_length(s->c->queue));
 		return;
 	}
 	printf("caller: %s finished, %zu in the queue\n", s->name,
@@ -184,7 +194,7 @@ int main(int argc, char **argv)
 	static const struct {
 		const char *name;
 		unsigned ms;
-	} jobs[] = { { "A", 30 }, { "B", 10 }, { "C", 20 } };
+	} jobs[] = { { "A", 30 }, { "B", 0 }, { "C", 20 } };
 	const char *backend = backend_from_args(argc, argv);
 	TALLOC_CTX *mem_ctx = talloc_new(NULL);
 	struct tevent_context *ev;
