@@ -102,6 +102,9 @@ src=${2:-exercises/$name/start.c}
 USES= CALLS= ARGS= TIMEOUT=
 . "exercises/$name/check.conf"
 timeout_s=${EXERCISE_TIMEOUT:-${TIMEOUT:-5}}
+for f in "$probe" "$B/failmalloc.so"; do
+	[ -f "$f" ] || { echo "$f is missing: run the check with make exercise NAME=$name"; exit 2; }
+done
 mkdir -p "$B/exercises"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -112,7 +115,8 @@ check() {
 	# 1. It builds.
 	if ! cc -g -Wall -Wextra -o "$bin" "$src" \
 		$(pkg-config --cflags --libs tevent talloc) >"$tmp/cc" 2>&1; then
-		fail "does not build: $(grep -m 1 'error' "$tmp/cc" | sed "s|^$src|$file|" | cut -c1-160)"
+		fail "does not build: $(grep -m 1 -E 'error:|undefined reference' "$tmp/cc" |
+			sed "s|^$src|$file|; s|^/usr/bin/ld: [^ ]*: ||" | cut -c1-160)"
 	fi
 	if [ -s "$tmp/cc" ]; then
 		echo "(the compiler warns: $(grep -m 1 'warning' "$tmp/cc" | sed "s|^$src|$file|" | cut -c1-140))"
