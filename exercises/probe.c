@@ -32,7 +32,7 @@ enum counted {
 	C_REQ_IS_ERROR, C_REQ_SET_ENDTIME, C_ADD_TIMER, C_ADD_FD,
 	C_SCHEDULE_IMMEDIATE, C_LOOP_ONCE, C_LOOP_WAIT, C_QUEUE_CREATE,
 	C_QUEUE_ADD, C_QUEUE_ADD_ENTRY, C_QUEUE_WAIT_SEND, C_THREADED_CREATE,
-	C_THREADED_SCHEDULE, C_TALLOC_MOVE, C_N
+	C_THREADED_SCHEDULE, C_TALLOC_MOVE, C_WAKEUP_SEND, C_N
 };
 
 static const char *const names[C_N] = {
@@ -44,7 +44,7 @@ static const char *const names[C_N] = {
 	"tevent_loop_wait", "tevent_queue_create", "tevent_queue_add",
 	"tevent_queue_add_entry", "tevent_queue_wait_send",
 	"tevent_threaded_context_create", "tevent_threaded_schedule_immediate",
-	"talloc_move",
+	"talloc_move", "tevent_wakeup_send",
 };
 
 /* Atomic: the thread exercise calls from two threads. */
@@ -357,6 +357,19 @@ struct tevent_req *tevent_queue_wait_send(TALLOC_CTX *mem_ctx,
 	     "tevent_queue_wait_send");
 	count(C_QUEUE_WAIT_SEND);
 	return fn(mem_ctx, ev, queue);
+}
+
+/* ---- ready-made requests ------------------------------------------------ */
+
+struct tevent_req *tevent_wakeup_send(TALLOC_CTX *mem_ctx,
+				      struct tevent_context *ev,
+				      struct timeval wakeup_time)
+{
+	REAL(struct tevent_req *(*)(TALLOC_CTX *, struct tevent_context *,
+				    struct timeval),
+	     "tevent_wakeup_send");
+	count(C_WAKEUP_SEND);
+	return fn(mem_ctx, ev, wakeup_time);
 }
 
 /* ---- threads ------------------------------------------------------------ */
