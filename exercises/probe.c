@@ -408,6 +408,45 @@ void *_talloc_move(const void *new_ctx, const void *pptr)
 	return fn(new_ctx, pptr);
 }
 
+/* ---- what the checker shows of a failure ------------------------------- */
+
+/*
+ * When talloc or tevent aborts the program, the reason is the best clue
+ * the checker can give: but talloc says it only to a log function, and
+ * tevent only to a debug function or an abort function, and a program
+ * sets none of them unless it means to. So the probe sets talloc's log
+ * to stderr, and a tevent abort function that prints the reason and
+ * aborts, as tevent itself would; a program that sets its own replaces
+ * them. And stdout is line-buffered, so that what a program printed
+ * before it hung or crashed is in its output (the checker shows the last
+ * line of a program that it stopped).
+ */
+static void probe_tevent_abort(const char *reason)
+{
+	fprintf(stderr, "tevent: %s\n", reason);
+	abort();
+}
+
+static __attribute__((constructor)) void probe_start(void)
+{
+	void *log_stderr = dlsym(RTLD_NEXT, "talloc_set_log_stderr");
+	void *set_abort = dlsym(RTLD_NEXT, "tevent_set_abort_fn");
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (log_stderr != NULL) {
+		void (*fn)(void);
+
+		memcpy(&fn, &log_stderr, sizeof(fn));
+		fn();
+	}
+	if (set_abort != NULL) {
+		void (*fn)(void (*)(const char *));
+
+		memcpy(&fn, &set_abort, sizeof(fn));
+		fn(probe_tevent_abort);
+	}
+}
+
 /* ---- the report ------------------------------------------------------- */
 
 static __attribute__((destructor)) void probe_report(void)
