@@ -414,30 +414,61 @@ void *_talloc_move(const void *new_ctx, const void *pptr)
  * When talloc or tevent aborts the program, the reason is the best clue
  * the checker can give: but talloc says it only to a log function, and
  * tevent only to a debug function or an abort function, and a program
- * sets none of them unless it means to. So the probe sets talloc's log
- * to stderr, and a tevent abort function that prints the reason and
- * aborts, as tevent itself would; a program that sets its own replaces
- * them. And stdout is line-buffered, so that what a program printed
- * before it hung or crashed is in its output (the checker shows the last
- * line of a program that it stopped).
+ * sets none of them unless it means to. So the probe sets a talloc log
+ * function that writes to stderr, and a tevent abort function that
+ * prints the reason and aborts, as tevent itself would; a program that
+ * sets its own replaces them. Both shorten each place FILE.c:LINE they
+ * name to the file's own name: the checker builds a copy of the file, in
+ * a folder of its own. And stdout is line-buffered, so that what a
+ * program printed before it hung or crashed is in its output (the
+ * checker shows the last line of a program that it stopped).
  */
+static void probe_say(const char *prefix, const char *msg,
+		      const char *suffix)
+{
+	const char *p = msg;
+
+	fputs(prefix, stderr);
+	while (*p != '\0') {
+		size_t len = strcspn(p, " \t\n");
+		const char *slash = memrchr(p, '/', len);
+		const char *dot_c = memmem(p, len, ".c:", 3);
+
+		if (slash != NULL && dot_c != NULL && slash < dot_c) {
+			len -= (size_t)(slash + 1 - p);
+			p = slash + 1;
+		}
+		fwrite(p, 1, len, stderr);
+		p += len;
+		len = strspn(p, " \t\n");
+		fwrite(p, 1, len, stderr);
+		p += len;
+	}
+	fputs(suffix, stderr);
+}
+
+static void probe_talloc_log(const char *message)
+{
+	probe_say("", message, "");
+}
+
 static void probe_tevent_abort(const char *reason)
 {
-	fprintf(stderr, "tevent: %s\n", reason);
+	probe_say("tevent: ", reason, "\n");
 	abort();
 }
 
 static __attribute__((constructor)) void probe_start(void)
 {
-	void *log_stderr = dlsym(RTLD_NEXT, "talloc_set_log_stderr");
+	void *set_log = dlsym(RTLD_NEXT, "talloc_set_log_fn");
 	void *set_abort = dlsym(RTLD_NEXT, "tevent_set_abort_fn");
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (log_stderr != NULL) {
-		void (*fn)(void);
+	if (set_log != NULL) {
+		void (*fn)(void (*)(const char *));
 
-		memcpy(&fn, &log_stderr, sizeof(fn));
-		fn();
+		memcpy(&fn, &set_log, sizeof(fn));
+		fn(probe_talloc_log);
 	}
 	if (set_abort != NULL) {
 		void (*fn)(void (*)(const char *));
