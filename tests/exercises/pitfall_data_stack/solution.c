@@ -97,7 +97,7 @@ static int ping_recv(struct tevent_req *req, struct pong *pong)
 static void ping_done(struct tevent_req *req)
 {
 	struct tally *t = tevent_req_callback_data(req, struct tally);
-	struct pong pong;
+	struct pong pong = { .host = 0 };
 	int err = ping_recv(req, &pong);
 
 	TALLOC_FREE(req);

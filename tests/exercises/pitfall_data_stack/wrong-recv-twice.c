@@ -97,7 +97,7 @@ static int ping_recv(struct tevent_req *req, struct pong *pong)
 /* Print the reply of a ping. */
 static void print_pong(struct tevent_req *req)
 {
-	struct pong pong;
+	struct pong pong = { .host = 0 };
 
 	if (ping_recv(req, &pong) == 0) {
 		printf("host %u answered in %u ms\n", pong.host, pong.ms);
@@ -107,7 +107,7 @@ static void print_pong(struct tevent_req *req)
 static void ping_done(struct tevent_req *req)
 {
 	struct tally *t = tevent_req_callback_data(req, struct tally);
-	struct pong pong;
+	struct pong pong = { .host = 0 };
 	int err;
 
 	print_pong(req);
