@@ -143,8 +143,9 @@ check() {
 	fi
 	if [ "$st" -gt 128 ]; then
 		sig=$(kill -l $((st - 128)) 2>/dev/null)
-		msg=$(grep -m 1 -iE 'talloc|tevent' "$tmp/err" | cut -c1-120)
-		vg_first_error
+		msg=$(grep -m 1 -iE 'talloc|tevent|type mismatch' "$tmp/err" |
+			sed "s|$(dirname "$src")/||g" | cut -c1-120)
+		vg_first_error crash
 		fail "crashed with SIG$sig${msg:+; talloc or tevent said: $msg}${vg:+; valgrind: $vg}"
 	fi
 	if ! cmp -s "$tmp/want" "$tmp/out"; then
@@ -187,11 +188,13 @@ check() {
 	echo PASS
 }
 
-# vg_first_error: runs the program under valgrind, with this project's
-# suppression and the leak check; sets vg to its first error and the
-# first frame of it in the learner's file ("" if none).
+# vg_first_error [crash]: runs the program under valgrind, with this
+# project's suppression and the leak check; sets vg to its first error
+# ("" if none), told by where it happened: the function it happened in
+# and, when that is not the learner's, the learner's frame that called
+# it; for a block that was freed, where the block was made and who freed
+# it. With "crash", leaks do not count (a program that dies leaks).
 vg_first_error() {
-	local what where freed
 	# shellcheck disable=SC2086
 	{ TALLOC_FREE_FILL=165 valgrind -q --read-inline-info=no \
 		--leak-check=full --errors-for-leak-kinds=definite,possible \
@@ -201,12 +204,65 @@ vg_first_error() {
 		>/dev/null 2>"$tmp/vg" </dev/null; } 2>/dev/null
 	vg=
 	[ -s "$tmp/vg" ] || return 0
-	what=$(sed -n 's/^==[0-9]*== \([A-Z0-9].*\)/\1/p' "$tmp/vg" | head -n 1)
-	where=$(grep -m 1 -oE "[A-Za-z_0-9]+ \($file:[0-9]+\)" "$tmp/vg")
-	# for memory that was freed: where the program freed it
-	freed=$(sed -n "/free'd/,\$p" "$tmp/vg" |
-		grep -m 1 -oE "[A-Za-z_0-9]+ \($file:[0-9]+\)")
-	vg="$what${where:+, in $where}${freed:+, of memory freed in $freed}"
+	vg=$(awk -v file="$file" -v crash="${1:-}" '
+		# "FN (start.c:N)" for a frame of the learner, "FN (libX)"
+		# for a library one, "" for one without a name
+		function frame(line,   fn, loc) {
+			sub(/^==[0-9]+==[ \t]+(at|by) 0x[0-9A-F]+: /, "", line)
+			fn = line; sub(/ .*/, "", fn); sub(/@.*/, "", fn)
+			if (fn == "???") return ""
+			if (index(line, "(" file ":")) {
+				loc = line; sub(/.*\(/, "", loc); sub(/\).*/, "", loc)
+				return fn " (" loc ")"
+			}
+			if (line ~ /\(in \//) {
+				loc = line; sub(/.*\//, "", loc); sub(/[.]so.*/, "", loc)
+				return fn " (" loc ")"
+			}
+			return fn
+		}
+		function mine(f) { return index(f, "(" file ":") > 0 }
+		# "F, called from MINE": the first named frame of a stack
+		# (but the allocator), and the learner frame under it
+		function told(first, mine_f) {
+			if (first == "" || mine(first) || mine_f == "")
+				return mine_f != "" ? mine_f : first
+			return first ", called from " mine_f
+		}
+		/^==[0-9]+== [A-Z0-9]/ {
+			if (what != "") exit
+			w = $0; sub(/^==[0-9]+== /, "", w)
+			if (crash != "" && w ~ / lost in loss record /) next
+			what = w; part = "err"; prev = ""; next
+		}
+		what == "" { next }
+		/^==[0-9]+== +Address .* free.d$/ { part = "free"; prev = ""; next }
+		/^==[0-9]+== +Block was alloc.d at/ { part = "alloc"; prev = ""; next }
+		/^==[0-9]+== +(at|by) 0x/ {
+			f = frame($0)
+			if (f == "" || f ~ /^(malloc|calloc|realloc|free|_?talloc_[a-z_]*|__talloc[a-z_]*) \(/) next
+			if (first[part] == "") first[part] = f
+			if (mine(f) && my[part] == "") {
+				my[part] = f
+				callee[part] = prev
+			}
+			prev = f
+		}
+		END {
+			if (what == "") exit
+			out = what
+			# a leak: the call of the learner that made the block
+			if (what ~ / lost in loss record /) {
+				print out ", made by " told(callee["err"], my["err"])
+				exit
+			}
+			w = told(first["err"], my["err"])
+			if (w != "") out = out ", in " w
+			if (my["alloc"] != "") out = out ", to a block made in " my["alloc"]
+			w = told(first["free"], my["free"])
+			if (w != "") out = out " and freed in " w
+			print out
+		}' "$tmp/vg")
 }
 
 # oom_sweep: makes each allocation of a run fail in turn (malloc, calloc

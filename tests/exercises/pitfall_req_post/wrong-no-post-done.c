@@ -214,13 +214,14 @@ int main(int argc, char **argv)
 		const char *name;
 		unsigned ms;
 	} jobs[] = {
-		{ "A", 20 }, { "B", 0 }, { "C", 500 }, { "D", 10 }, { "E", 30 },
+		{ "A", 60 }, { "B", 0 }, { "C", 500 }, { "D", 10 }, { "E", 30 },
 	};
 	const char *backend = backend_from_args(argc, argv);
 	TALLOC_CTX *mem_ctx = talloc_new(NULL);
 	struct tevent_context *ev;
 	struct caller *c;
 	struct sent *s = NULL;
+	struct timeval start = tevent_timeval_current();
 	size_t i;
 
 	if (mem_ctx == NULL) {
@@ -238,10 +239,13 @@ int main(int argc, char **argv)
 			goto fail;
 		}
 	}
-	printf("caller: sent A (20 ms), B (0 ms), C (500 ms), D (10 ms), "
+	printf("caller: sent A (60 ms), B (0 ms), C (500 ms), D (10 ms), "
 	       "E (30 ms)\n");
-	/* The last job sent, E, is cancelled after 5 ms. */
-	if (tevent_add_timer(ev, c, tevent_timeval_current_ofs(0, 5000),
+	/*
+	 * The last job sent, E, is cancelled 5 ms after the first was sent
+	 * (so before any of their timers, however long sending took).
+	 */
+	if (tevent_add_timer(ev, c, tevent_timeval_add(&start, 0, 5000),
 			     job_cancel, s) == NULL ||
 	    tevent_loop_wait(ev) != 0 || c->no_memory) {
 		goto fail;
