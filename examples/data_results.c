@@ -248,8 +248,8 @@ static bool lookup(struct tevent_context *ev, struct caller *c,
 /*
  * The command line: "-b BACKEND" runs the program on that tevent
  * backend, one of those that tevent_backend_list() names; without it,
- * tevent picks its default. A bad argument ends the program with a usage
- * line on stderr and exit status 2.
+ * on tevent's default, unless main() names another. A bad argument ends
+ * the program with a usage line on stderr and exit status 2.
  */
 static void usage(const char *prog)
 {
