@@ -58,9 +58,9 @@ SOLUTION_BINS = $(addprefix $(B)/examples/exercise_,$(EXERCISES))
 src_of = $(if $(filter exercise_%,$(1)),tests/exercises/$(patsubst \
 	exercise_%,%,$(1))/solution.c,examples/$(1).c)
 SITE_INPUTS = Doxyfile $(wildcard doc/*) $(wildcard examples/*.c) \
-	$(wildcard exercises/*/README.md exercises/*/start.c \
+	$(wildcard exercises/*/README.md exercises/*/start.c exercises/*/check.conf \
 	tests/exercises/*/solution.c) \
-	$(wildcard tests/golden/*) $(wildcard tests/*.[ch]) \
+	$(wildcard tests/golden/*) $(wildcard tests/*.[ch] tests/gen-*.sh) tests/doxygen.sh \
 	tests/bench/results.txt tests/bench/gen-perf.sh tests/bench/tables.awk
 
 ifeq ($(V),1)

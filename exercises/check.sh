@@ -25,6 +25,8 @@
 # check.conf, which sets:
 #   AFTER          the id of the page the exercise follows (the site's
 #                  page of the exercise says so; tests/gen-exercises.sh)
+#   SEE            ids of other lesson pages the exercise draws on (its
+#                  page links them)
 #   USES           functions the source must call (comments do not count)
 #   CALLS          "FUNCTION>=N": calls the program must make when it runs
 #                  (the names exercises/probe.c counts)
@@ -135,7 +137,8 @@ check() {
 	# a crash is not the program's.)
 	# shellcheck disable=SC2086
 	{ TALLOC_FREE_FILL=165 timeout -k 2 "$timeout_s" \
-		env PROBE_OUT="$tmp/calls" LD_PRELOAD="$PWD/$probe" \
+		env PROBE_OUT="$tmp/calls" PROBE_TRACE="$tmp/crash" \
+		LD_PRELOAD="$PWD/$probe" \
 		"$bin" $ARGS >"$tmp/out" 2>"$tmp/err" </dev/null; } 2>/dev/null
 	st=$?
 	if [ "$st" -eq 124 ] || [ "$st" -eq 137 ]; then
@@ -145,8 +148,11 @@ check() {
 		sig=$(kill -l $((st - 128)) 2>/dev/null)
 		msg=$(grep -m 1 -iE 'talloc|tevent|type mismatch' "$tmp/err" |
 			sed "s|$(dirname "$src")/||g" | cut -c1-120)
+		at=$(trace_site "$tmp/crash")
 		vg_first_error crash
-		fail "crashed with SIG$sig${msg:+; talloc or tevent said: $msg}${vg:+; valgrind: $vg}"
+		# (where it crashed is said once)
+		[ -z "$at" ] || vg=${vg/, in $at/}
+		fail "crashed with SIG$sig${at:+ in $at}${msg:+; talloc or tevent said: $msg}${vg:+; valgrind: $vg}"
 	fi
 	if ! cmp -s "$tmp/want" "$tmp/out"; then
 		awk -v f="$tmp/want" '
@@ -307,13 +313,24 @@ oom_sweep() {
 # alloc_site N: " (made in FUNCTION, start.c:LINE)": the first frame in
 # the learner's file of the stack of allocation N, if there is one.
 alloc_site() {
+	local at
+	rm -f "$tmp/trace"
 	# shellcheck disable=SC2086
 	# (the trace is written when the allocation fails: a second is
 	# plenty, even for a run that then hangs)
 	{ FAILMALLOC_AT=$1 FAILMALLOC_TRACE=$tmp/trace \
 		LD_PRELOAD=$PWD/$B/failmalloc.so timeout -k 1 1 \
 		"$bin" $ARGS >/dev/null 2>&1 </dev/null; } 2>/dev/null
-	[ -s "$tmp/trace" ] || return 0
+	at=$(trace_site "$tmp/trace")
+	# (in parentheses itself: "FUNCTION, start.c:LINE")
+	[ -z "$at" ] || printf ' (made in %s)' "$(echo "$at" | sed 's/ (\(.*\))$/, \1/')"
+}
+
+# trace_site TRACE: "FUNCTION (start.c:LINE)", the first frame in the
+# learner's file of a stack that tests/failmalloc.c or exercises/probe.c
+# wrote (return addresses, then "maps" and /proc/self/maps), if any.
+trace_site() {
+	[ -s "$1" ] || return 0
 	awk -v bin="$(readlink -f "$bin")" '
 		function hex(s,    v, i) {
 			sub(/^0x/, "", s)
@@ -341,11 +358,12 @@ alloc_site() {
 					}
 				}
 			}
-		}' "$tmp/trace" >"$tmp/offsets"
+		}' "$1" >"$tmp/offsets"
 	[ -s "$tmp/offsets" ] || return 0
+	# shellcheck disable=SC2046
 	addr2line -f -e "$bin" $(cat "$tmp/offsets") | paste - - |
 		awk -v f="$file" '{ n = split($2, p, "/"); sub(/ .*/, "", p[n]) }
-			p[n] ~ "^" f ":[0-9]+$" { printf " (made in %s, %s)", $1, p[n]; exit }'
+			p[n] ~ "^" f ":[0-9]+$" { printf "%s (%s)", $1, p[n]; exit }'
 }
 
 # The verdict on the learner's own start.c is kept for `make exercise`.

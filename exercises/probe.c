@@ -20,12 +20,16 @@
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <execinfo.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <unistd.h>
 
 #include <talloc.h>
 #include <tevent.h>
@@ -462,12 +466,61 @@ static void probe_tevent_abort(const char *reason)
 	abort();
 }
 
+/*
+ * With PROBE_TRACE=FILE, a program that dies of SIGABRT, SIGSEGV, SIGBUS
+ * or SIGFPE first writes the return addresses of its stack (one a line,
+ * in hex) and then its /proc/self/maps into FILE, as tests/failmalloc.c
+ * does for an allocation: the checker finds in them the line of the
+ * learner's file that was running. (backtrace() is not promised to be
+ * safe in a signal handler; the program is dying anyway, and libgcc_s is
+ * loaded at the start, so that it does not allocate then.)
+ */
+static const char *trace_file;
+
+static void probe_died(int sig)
+{
+	void *frames[64];
+	char buf[4096];
+	int n = backtrace(frames, 64);
+	int fd = open(trace_file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	int maps = open("/proc/self/maps", O_RDONLY);
+	ssize_t len;
+	int i;
+
+	if (fd != -1 && maps != -1) {
+		for (i = 0; i < n; i++) {
+			len = snprintf(buf, sizeof(buf), "%p\n", frames[i]);
+			if (write(fd, buf, (size_t)len) != len) {
+				break;
+			}
+		}
+		if (write(fd, "maps\n", 5) == 5) {
+			while ((len = read(maps, buf, sizeof(buf))) > 0 &&
+			       write(fd, buf, (size_t)len) == len) {
+			}
+		}
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 static __attribute__((constructor)) void probe_start(void)
 {
 	void *set_log = dlsym(RTLD_NEXT, "talloc_set_log_fn");
 	void *set_abort = dlsym(RTLD_NEXT, "tevent_set_abort_fn");
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	trace_file = getenv("PROBE_TRACE");
+	if (trace_file != NULL) {
+		static const int sigs[] = { SIGABRT, SIGSEGV, SIGBUS, SIGFPE };
+		void *frame;
+		size_t i;
+
+		backtrace(&frame, 1);	/* loads libgcc_s now */
+		for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+			signal(sigs[i], probe_died);
+		}
+	}
 	if (set_log != NULL) {
 		void (*fn)(void (*)(const char *));
 

@@ -57,15 +57,17 @@ this site's repository, and run
 of the compiler, a function the program should call and does not, the
 first line of output that differs from the expected one, a crash, the
 first error valgrind found, or an allocation whose failure the program
-does not handle, with the line of your file where it happened. <tt>make exercise</tt> alone lists the exercises with your
-status in each: not started, failing or passing.
+does not handle, with the line of your file where it happened.
+<tt>make exercise</tt> alone lists the exercises with your status in
+each: not started, failing or passing.
 
 The checker, <tt>exercises/check.sh</tt>, in this order:
 -# builds <tt>start.c</tt> with <tt>-Wall -Wextra</tt> (a warning is
    shown, but does not fail the check);
 -# checks that the source calls the functions the exercise asks for
    (comments do not count);
--# runs the program, with a time limit of 5 seconds, and with
+-# runs the program, with a time limit (5 seconds, unless the exercise
+   says less), and with
    <tt>TALLOC_FREE_FILL=165</tt> in its environment, so that memory
    talloc has freed is overwritten with the bytes <tt>0xa5</tt> (a
    program that reads freed memory then prints nonsense instead of what
@@ -84,9 +86,10 @@ The checker, <tt>exercises/check.sh</tt>, in this order:
    give up cleanly (a nonzero exit status and one line on standard
    error), and never crash or hang.
 
-When the program crashes, the message adds the first error valgrind
-finds in a run of it, with the line of your file where it happened and,
-for memory that was freed, the line that freed it. When an allocation's
+When the program crashes, the message names the function and line of
+your file that was running, what talloc or tevent said, and the first
+error valgrind finds in a run of it: for memory that was freed, the
+lines that made and freed it. When an allocation's
 failure is not handled, the message names the line of your file that
 made the allocation.
 
@@ -107,13 +110,19 @@ echo "*/"
 
 for x in $names; do
 	AFTER=
+	SEE=
 	. "exercises/$x/check.conf"
+	see=
+	if [ -n "$SEE" ]; then
+		# "\ref a", "\ref a and \ref b", "\ref a, \ref b and \ref c"
+		see=" Other lessons it draws on: $(echo "$SEE" | sed 's/\([a-z_0-9]*\)/\\ref \1/g; s/ \\ref/, \\ref/g; s/, \([^,]*\)$/ and \1/')."
+	fi
 	cat <<EOF
 
 /**
 @page exercise_$x Exercise: $(title "$x")
 
-This exercise follows \\ref $AFTER. The folder
+This exercise follows \\ref $AFTER.$see The folder
 <tt>exercises/$x</tt> holds the statement (<tt>README.md</tt>,
 shown here) and the file to start from; \\ref exercises says how the
 check works.

@@ -124,7 +124,7 @@ static void ping_done(struct tevent_req *req)
 /* Ping the hosts, and print the tally when all have answered. */
 static bool ping_all(TALLOC_CTX *mem_ctx, struct tevent_context *ev)
 {
-	static const unsigned ms[NHOSTS] = { 3, 1, 2 };
+	static const unsigned ms[NHOSTS] = { 30, 10, 20 };
 	struct tally *t = talloc_zero(mem_ctx, struct tally);
 	bool ok = false;
 	unsigned i;
