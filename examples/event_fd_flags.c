@@ -122,28 +122,38 @@ static void wait_over(struct tevent_context *ev, struct tevent_timer *te,
 	*over = true;
 }
 
-/* Turn the loop until *until, or for ms milliseconds if until is NULL. */
+/*
+ * Turn the loop until *until; or, if until is NULL, until tevent has
+ * turned a's flags off, for ms milliseconds at most (then they are on).
+ */
 static bool run(struct tevent_context *ev, TALLOC_CTX *mem_ctx,
 		const bool *until, unsigned ms, const struct peer *a,
 		const struct peer *b)
 {
+	struct tevent_timer *te = NULL;
 	bool over = false;
+	bool ok = true;
 
 	if (until == NULL) {
-		until = &over;
-		if (tevent_add_timer(ev, mem_ctx,
-				     tevent_timeval_current_ofs(0, ms * 1000),
-				     wait_over, &over) == NULL) {
+		te = tevent_add_timer(ev, mem_ctx,
+				      tevent_timeval_current_ofs(0, ms * 1000),
+				      wait_over, &over);
+		if (te == NULL) {
 			return false;
 		}
 	}
-	while (!*until) {
+	while (until != NULL ? !*until :
+	       !over && tevent_fd_get_flags(a->fde) != 0) {
 		if (tevent_loop_once(ev) != 0 || a->error != 0 ||
 		    b->error != 0) {
-			return false;
+			ok = false;
+			break;
 		}
 	}
-	return true;
+	if (!over) {
+		TALLOC_FREE(te);	/* it would set over, gone by then */
+	}
+	return ok;
 }
 /*! [wait] */
 
@@ -271,10 +281,10 @@ int main(int argc, char **argv)
 	tevent_fd_set_flags(client->fde, TEVENT_FD_WRITE);
 	calls = client->calls;
 	printf("main: the client asks for WRITE only, to send \"bye\"\n");
-	if (!run(ev, mem_ctx, NULL, 10, client, server)) {
+	if (!run(ev, mem_ctx, NULL, 1000, client, server)) {
 		goto failed;
 	}
-	printf("main: 10 ms later: %u calls of the client's handler; "
+	printf("main: the loop ran on: %u calls of the client's handler; "
 	       "its flags: %s\n", client->calls - calls,
 	       flag_names(tevent_fd_get_flags(client->fde)));
 
