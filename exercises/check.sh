@@ -264,7 +264,7 @@ vg_first_error() {
 			}
 			w = told(first["err"], my["err"])
 			if (w != "") out = out ", in " w
-			if (my["alloc"] != "") out = out ", to a block made in " my["alloc"]
+			if (my["alloc"] != "") out = out ", inside a block made in " my["alloc"]
 			w = told(first["free"], my["free"])
 			if (w != "") out = out " and freed in " w
 			print out
