@@ -45,7 +45,7 @@ MAKEFLAGS += -j$(shell echo $$(($$(nproc) + 1)))
 DEB_PACKAGES = make gcc binutils pkg-config libtevent-dev libtalloc-dev \
 	libcmocka-dev doxygen graphviz doxygen-awesome-css valgrind \
 	chromium nodejs debian-archive-keyring util-linux \
-	gnuplot-nox strace
+	gnuplot-nox strace patch
 
 B = build
 EXAMPLES = $(patsubst examples/%.c,%,$(wildcard examples/*.c))

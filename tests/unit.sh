@@ -552,15 +552,27 @@ leaks() {
 
 # exercise NAME: the checker of exercises/NAME, proven. The reference
 # solution (tests/exercises/NAME/solution.c) passes; each known-wrong
-# variant (wrong-*.c beside it, at least two) fails with exactly the
-# line its .expect file holds, the line the learner would see; and the
-# start file fails. Each runs as the learner's start.c, from a copy.
+# variant (wrong-*.patch beside it, at least two: the mistake, as a
+# change to the solution) fails with exactly the line its .expect file
+# holds, the line the learner would see; and the start file fails. Each
+# runs as the learner's start.c, from a copy.
 exercise() {
 	local x=$1 d=tests/exercises/$1 f want got ok=0 n=0
 	mkdir "$tmp.ex"
-	for f in "$d/solution.c" "$d"/wrong-*.c "exercises/$x/start.c"; do
+	for f in "$d/solution.c" "$d"/wrong-*.patch "exercises/$x/start.c"; do
 		[ -f "$f" ] || continue
-		cp "$f" "$tmp.ex/start.c"
+		if [[ $f == *.patch ]]; then
+			rm -f "$tmp.ex/start.c"
+			if ! patch -s --no-backup-if-mismatch -o "$tmp.ex/start.c" \
+				"$d/solution.c" "$f" >"$tmp.ex/patch" 2>&1; then
+				echo "$f: does not apply to $d/solution.c:"
+				sed 's/^/  | /' "$tmp.ex/patch"
+				ok=1
+				continue
+			fi
+		else
+			cp "$f" "$tmp.ex/start.c"
+		fi
 		bash exercises/check.sh "$x" "$tmp.ex/start.c" >"$tmp.ex/verdict" 2>&1
 		got=$(tail -n 1 "$tmp.ex/verdict")
 		case $f in
@@ -568,12 +580,12 @@ exercise() {
 		*/start.c) want="FAIL: *" ;;
 		*)
 			n=$((n + 1))
-			if [ ! -s "${f%.c}.expect" ]; then
-				echo "$f: no ${f%.c}.expect (the FAIL line the checker must print)"
+			if [ ! -s "${f%.patch}.expect" ]; then
+				echo "$f: no ${f%.patch}.expect (the FAIL line the checker must print)"
 				ok=1
 				continue
 			fi
-			want=$(cat "${f%.c}.expect")
+			want=$(cat "${f%.patch}.expect")
 			;;
 		esac
 		echo "$f"
