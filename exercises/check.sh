@@ -161,7 +161,7 @@ check() {
 			  if ($0 != want) {
 				printf "line %d of the output differs: expected \"%s\", got \"%s\"\n", NR, want, $0; exit } }
 			END { if (NR == 0 || (getline want < f) > 0)
-				printf "the output ends after %d lines; line %d should be \"%s\"\n", NR, NR + 1, want }' \
+				printf "the output ends after %d line%s; line %d should be \"%s\"\n", NR, NR == 1 ? "" : "s", NR + 1, want }' \
 			"$tmp/out" >"$tmp/diff"
 		why=$(head -n 1 "$tmp/diff" | cut -c1-200)
 		if [ "$st" -ne 0 ]; then
