@@ -27,7 +27,9 @@ fi
 mkdir -p "$out"
 f=$out/compat.dox.tmp
 R=build/check
-examples=$(ls examples/*.c | sed 's|examples/\(.*\)\.c|\1|')
+# (the exercises' reference solutions run like examples: exercise_NAME)
+examples="$(ls examples/*.c | sed 's|examples/\(.*\)\.c|\1|')
+$(ls tests/exercises/*/solution.c | sed 's|tests/exercises/\(.*\)/solution\.c|exercise_\1|')"
 tests=$(ls tests/test_*.c | sed 's|tests/\(.*\)\.c|\1|')
 n_examples=$(echo "$examples" | wc -w)
 n_tests=$(echo "$tests" | wc -w)
@@ -100,7 +102,7 @@ claim_counts() {
 {
 echo "<div class=\"compat-run\">"
 echo "<table>"
-echo "<tr><th>tevent</th><th>Examples built</th><th>Goldens equal, every backend</th><th>Claim tests passed, every backend</th><th>Bad arguments refused</th><th>Memory checker</th></tr>"
+echo "<tr><th>tevent</th><th>Programs built (examples and exercise solutions)</th><th>Goldens equal, every backend</th><th>Claim tests passed, every backend</th><th>Bad arguments refused</th><th>Memory checker</th></tr>"
 for s in "" $SUITES; do
 	suite "$s"
 	if [ -z "$s" ]; then
