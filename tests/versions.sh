@@ -85,7 +85,8 @@ fetch() {
 		return 0
 	fi
 	# Signatures are checked with Debian's keyring. The freshness check
-	# (Valid-Until) is off for this suite alone: a mirror that is a
+	# (Valid-Until) is off in this private configuration (for each
+	# suite; the system's apt is not touched): a mirror that is a
 	# snapshot, as on the machines this was written on, serves a sid
 	# Release file whose validity has run out, though its signature is
 	# good.
