@@ -592,6 +592,51 @@ static void test_fd_two_writes_to_a_pipe_come_in_one_read(void **pstate)
 	close(fds[1]);
 }
 
+/* A reader whose fd event is a talloc child of it; its handler frees
+ * the reader, and with it the fd event (auto close). The count of calls
+ * lives outside it. */
+struct owner {
+	unsigned *calls;
+};
+
+static void free_owner(struct tevent_context *ev, struct tevent_fd *fde,
+		       uint16_t flags, void *private_data)
+{
+	struct owner *o = talloc_get_type_abort(private_data, struct owner);
+
+	(void)ev;
+	(void)fde;
+	(void)flags;
+	*o->calls += 1;
+	talloc_free(o);
+}
+
+static void test_freeing_the_owner_of_an_fd_event_in_its_handler(
+	void **pstate)
+{
+	struct fixture *f = *pstate;
+	struct owner *o = talloc_zero(f, struct owner);
+	struct tevent_fd *fde;
+	unsigned calls = 0;
+	int fds[2];
+
+	assert_non_null(o);
+	o->calls = &calls;
+	make_pipe(fds);
+	fde = tevent_add_fd(f->ev, o, fds[0], TEVENT_FD_READ, free_owner, o);
+	assert_non_null(fde);
+	tevent_fd_set_auto_close(fde);
+	assert_int_equal(write(fds[1], "xy", 2), 2);	/* readable, and stays */
+	while (calls == 0) {
+		assert_int_equal(tevent_loop_once(f->ev), 0);
+	}
+	loop_for_ms(f, 10);
+	assert_int_equal(calls, 1);			/* not called again */
+	assert_int_equal(fcntl(fds[0], F_GETFD), -1);	/* closed with it */
+	assert_int_equal(errno, EBADF);
+	close(fds[1]);
+}
+
 /* One end of a socketpair whose other end is closed, with an fd event
  * asking for flags; report its calls, their flags and its flags after. */
 static uint16_t closed_peer(struct fixture *f, uint16_t flags,
@@ -1165,6 +1210,7 @@ int main(int argc, char **argv)
 		T(test_reset_immediate_exists_from_0_17_on),
 		T(test_fd_handler_is_called_again_while_data_is_left),
 		T(test_fd_two_writes_to_a_pipe_come_in_one_read),
+		T(test_freeing_the_owner_of_an_fd_event_in_its_handler),
 		T(test_write_only_event_on_a_closed_peer_is_never_called),
 		T(test_auto_close_and_close_fn_replace_each_other),
 		T(test_two_read_events_on_one_descriptor_by_version),
