@@ -603,6 +603,31 @@ exercise() {
 		echo "$d has $n wrong variants; each exercise needs at least two"
 		ok=1
 	fi
+	given_parts "$x" || ok=1
+	return $ok
+}
+
+# given_parts NAME: each part of exercises/NAME/start.c whose heading
+# says "you need not change" (from that line to the next "/* ---- "
+# heading) stands in the solution word for word, so that the solution
+# the suite proves is a solution of the file the learner has.
+given_parts() {
+	local start=exercises/$1/start.c sol=tests/exercises/$1/solution.c
+	local head ok=0
+	# part FILE HEADING: that part of FILE
+	part() {
+		awk -v h="$2" '$0 == h { on = 1; print; next }
+			on && /^\/\* ---- / { exit } on' "$1"
+	}
+	while IFS= read -r head; do
+		if ! diff -u --label "$start" --label "$sol" \
+			<(part "$start" "$head") <(part "$sol" "$head") \
+			>"$tmp.given"; then
+			echo "a given part of $start differs in $sol:"
+			sed 's/^/  | /' "$tmp.given"
+			ok=1
+		fi
+	done < <(grep '^/\* ---- .*you need not change' "$start")
 	return $ok
 }
 
