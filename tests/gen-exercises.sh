@@ -37,7 +37,16 @@ statement() {
 	awk '/<!-- \[statement\] -->/ { on = !on; next } on' "$r"
 }
 
-names=$(ls exercises/*/check.conf | sed 's|exercises/\(.*\)/check.conf|\1|')
+# The exercises in the order of the learning path (doc/nav.sh): by the
+# place of the page each follows, then by name.
+path=$(sh doc/nav.sh --path)
+names=$(for c in exercises/*/check.conf; do
+	x=${c#exercises/}
+	x=${x%/check.conf}
+	after=$(sed -n 's/^AFTER=//p' "$c" | tr -d '"')
+	n=$(echo "$path" | grep -nx "$after" | cut -d: -f1)
+	echo "${n:-999} $x"
+done | sort -k1,1n -k2 | cut -d' ' -f2)
 
 {
 cat <<'EOF'
@@ -99,7 +108,8 @@ the rest, and on each tevent version), and known-wrong programs, each
 of which the suite checks fails with the message shown to a learner. The
 page of each exercise links to its solution; try first.
 
-The exercises, each after the page it follows:
+The exercises, in the order of the learning path, each after the page
+it follows:
 EOF
 for x in $names; do
 	AFTER=
