@@ -148,6 +148,10 @@ check() {
 		sig=$(kill -l $((st - 128)) 2>/dev/null)
 		msg=$(grep -m 1 -iE 'talloc|tevent|type mismatch' "$tmp/err" |
 			sed "s|$(dirname "$src")/||g" | cut -c1-120)
+		case $msg in
+		*"Bad talloc magic value"*)
+			msg="$msg (talloc was given a pointer to memory that it had freed, or never allocated)" ;;
+		esac
 		at=$(trace_site "$tmp/crash")
 		vg_first_error crash
 		# (where it crashed is said once)
@@ -212,28 +216,32 @@ vg_first_error() {
 	[ -s "$tmp/vg" ] || return 0
 	vg=$(awk -v file="$file" -v crash="${1:-}" '
 		# "FN (start.c:N)" for a frame of the learner, "FN (libX)"
-		# for a library one, "" for one without a name
+		# for a library one, "libX" for one without a name, "FN"
+		# for the malloc() and free() of valgrind; "" if unknown
 		function frame(line,   fn, loc) {
 			sub(/^==[0-9]+==[ \t]+(at|by) 0x[0-9A-F]+: /, "", line)
 			fn = line; sub(/ .*/, "", fn); sub(/@.*/, "", fn)
-			if (fn == "???") return ""
 			if (index(line, "(" file ":")) {
 				loc = line; sub(/.*\(/, "", loc); sub(/\).*/, "", loc)
 				return fn " (" loc ")"
 			}
+			if (line ~ /\(in \/.*vgpreload/) return fn
 			if (line ~ /\(in \//) {
 				loc = line; sub(/.*\//, "", loc); sub(/[.]so.*/, "", loc)
-				return fn " (" loc ")"
+				return fn == "???" ? loc : fn " (" loc ")"
 			}
-			return fn
+			return fn == "???" ? "" : fn
 		}
 		function mine(f) { return index(f, "(" file ":") > 0 }
-		# "F, called from MINE": the first named frame of a stack
-		# (but the allocator), and the learner frame under it
-		function told(first, mine_f) {
-			if (first == "" || mine(first) || mine_f == "")
-				return mine_f != "" ? mine_f : first
-			return first ", called from " mine_f
+		# "F, called from MINE": the function of a library that the
+		# learner called, and the frame of the learner that called
+		# it (not the frames inside the library, which may be
+		# misnamed: valgrind names a static function of a stripped
+		# library after an exported one near it)
+		function told(callee, mine_f) {
+			if (mine_f == "") return ""
+			if (callee == "") return mine_f
+			return callee ", called from " mine_f
 		}
 		/^==[0-9]+== [A-Z0-9]/ {
 			if (what != "") exit
@@ -246,8 +254,7 @@ vg_first_error() {
 		/^==[0-9]+== +Block was alloc.d at/ { part = "alloc"; prev = ""; next }
 		/^==[0-9]+== +(at|by) 0x/ {
 			f = frame($0)
-			if (f == "" || f ~ /^(malloc|calloc|realloc|free|_?talloc_[a-z_]*|__talloc[a-z_]*) \(/) next
-			if (first[part] == "") first[part] = f
+			if (f == "") next
 			if (mine(f) && my[part] == "") {
 				my[part] = f
 				callee[part] = prev
@@ -259,14 +266,18 @@ vg_first_error() {
 			out = what
 			# a leak: the call of the learner that made the block
 			if (what ~ / lost in loss record /) {
+				sub(/ in loss record .*/, "", out)
+				sub(/^1 blocks/, "1 block", out)
+				sub(/ 1 blocks are/, " 1 block is", out)
 				print out ", made by " told(callee["err"], my["err"])
 				exit
 			}
-			w = told(first["err"], my["err"])
+			w = told(callee["err"], my["err"])
 			if (w != "") out = out ", in " w
-			if (my["alloc"] != "") out = out ", inside a block made in " my["alloc"]
-			w = told(first["free"], my["free"])
-			if (w != "") out = out " and freed in " w
+			w = told(callee["alloc"], my["alloc"])
+			if (w != "") out = out ", inside a block made by " w
+			w = told(callee["free"], my["free"])
+			if (w != "") out = out " and freed by " w
 			print out
 		}' "$tmp/vg")
 }
