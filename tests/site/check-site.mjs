@@ -339,12 +339,14 @@ report('offline: nothing loaded from another host', [...offsite]);
 			continue;
 		}
 		// a line of the solution that the start file does not have
-		const start = fs.readFileSync(`exercises/${name}/start.c`, 'utf8').split('\n');
-		const own = want.split('\n').filter((l) => l.trim().length > 20 &&
-			!start.includes(l));
-		const leaked = own.filter((l) => shown.includes(l.trim()));
+		// (compared without their indentation; each counted once)
+		const start = new Set(fs.readFileSync(`exercises/${name}/start.c`, 'utf8')
+			.split('\n').map((l) => l.trim()));
+		const own = [...new Set(want.split('\n').map((l) => l.trim()))]
+			.filter((l) => l.length > 20 && !start.has(l));
+		const leaked = own.filter((l) => shown.includes(l));
 		if (leaked.length > 2) {
-			problems.push(`${file} shows ${leaked.length} lines of the solution, such as: ${leaked[0].trim()}`);
+			problems.push(`${file} shows ${leaked.length} lines of the solution, such as: ${leaked[0]}`);
 		}
 		await link.click();
 		await page.waitForLoadState('load');
