@@ -79,8 +79,8 @@ The checker, <tt>exercises/check.sh</tt>, in this order:
    says less), and with
    <tt>TALLOC_FREE_FILL=165</tt> in its environment, so that memory
    talloc has freed is overwritten with the bytes <tt>0xa5</tt> (a
-   program that reads freed memory then prints nonsense instead of what
-   it read before the free);
+   program that reads freed memory then prints nonsense or crashes, even
+   where, run by hand, it seems to work);
 -# compares its standard output with the expected output of the
    statement, line by line; its exit status must be 0 and its standard
    error empty;
