@@ -55,7 +55,8 @@ static void ping_answered(struct tevent_context *ev, struct tevent_timer *te,
 
 static struct tevent_req *ping_send(TALLOC_CTX *mem_ctx,
 				    struct tevent_context *ev,
-				    unsigned host, unsigned ms)
+				    unsigned host, struct timeval start,
+				    unsigned ms)
 {
 	struct tevent_req *req;
 	struct ping_state *state;
@@ -68,7 +69,7 @@ static struct tevent_req *ping_send(TALLOC_CTX *mem_ctx,
 	state->pong.host = host;
 	state->pong.ms = ms;
 	te = tevent_add_timer(ev, state,
-			      tevent_timeval_current_ofs(0, ms * 1000),
+			      tevent_timeval_add(&start, 0, ms * 1000),
 			      ping_answered, req);
 	if (tevent_req_nomem(te, req)) {
 		return tevent_req_post(req, ev);
@@ -114,6 +115,7 @@ static void ping_done(struct tevent_req *req)
 static bool ping_all(TALLOC_CTX *mem_ctx, struct tevent_context *ev)
 {
 	static const unsigned ms[NHOSTS] = { 30, 10, 20 };
+	struct timeval start = tevent_timeval_current();	/* of the round */
 	struct tally *t = talloc_zero(mem_ctx, struct tally);
 	bool ok = false;
 	unsigned i;
@@ -122,7 +124,7 @@ static bool ping_all(TALLOC_CTX *mem_ctx, struct tevent_context *ev)
 		return false;
 	}
 	for (i = 0; i < NHOSTS; i++) {
-		struct tevent_req *req = ping_send(t, ev, i + 1, ms[i]);
+		struct tevent_req *req = ping_send(t, ev, i + 1, start, ms[i]);
 
 		if (req == NULL) {
 			goto done;
