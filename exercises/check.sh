@@ -200,10 +200,10 @@ check() {
 
 # vg_first_error [crash]: runs the program under valgrind, with this
 # project's suppression and the leak check; sets vg to its first error
-# ("" if none), told by where it happened: the function it happened in
-# and, when that is not the learner's, the learner's frame that called
-# it; for a block that was freed, where the block was made and who freed
-# it. With "crash", leaks do not count (a program that dies leaks).
+# ("" if none), told by the learner's frames: where it happened, where
+# the block was made and where it was freed, each with the library
+# function that frame called (a leak: the call that made the block).
+# With "crash", leaks do not count (a program that dies leaks).
 vg_first_error() {
 	# shellcheck disable=SC2086
 	{ TALLOC_FREE_FILL=165 valgrind -q --read-inline-info=no \
@@ -267,7 +267,6 @@ vg_first_error() {
 			# a leak: the call of the learner that made the block
 			if (what ~ / lost in loss record /) {
 				sub(/ in loss record .*/, "", out)
-				sub(/^1 blocks/, "1 block", out)
 				sub(/ 1 blocks are/, " 1 block is", out)
 				print out ", made by " told(callee["err"], my["err"])
 				exit
